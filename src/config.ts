@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * All configuration comes from the environment and is validated once at start-up.
+ * A bad value stops the process with a message naming the variable (see loadConfig).
+ */
+const DEV_JWT_SECRET = 'voordeur-dev-secret-change-me-in-production-please';
+const DEV_BSN_KEY = 'voordeur-dev-bsn-key-0123456789abcdef0123456789abcdef';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_JWKS_URL: z.url().optional(),
+    JWT_ISSUER: z.string().min(1).default('voordeur'),
+    JWT_TTL: z.string().regex(/^\d+[smhd]$/, 'must look like 30m, 8h or 7d').default('8h'),
+    BSN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    SEED_DEMO: boolish.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_SECRET or JWT_JWKS_URL is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && !env.BSN_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['BSN_KEY'], message: 'BSN_KEY is required in production' });
+    }
+  });
+
+export type Config = Omit<z.infer<typeof configSchema>, 'JWT_SECRET' | 'BSN_KEY'> & {
+  JWT_SECRET: string;
+  BSN_KEY: string;
+};
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  // Empty strings mean "unset" (a common shape in .env files and CI settings).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return {
+    ...result.data,
+    JWT_SECRET: result.data.JWT_SECRET ?? DEV_JWT_SECRET,
+    BSN_KEY: result.data.BSN_KEY ?? DEV_BSN_KEY,
+  };
+}
+
+let cached: Config | undefined;
+
+/** Loads and caches the configuration; exits the process with a clear message on a bad value. */
+export function loadConfig(): Config {
+  if (cached) return cached;
+  try {
+    cached = parseConfig(process.env);
+    return cached;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+}

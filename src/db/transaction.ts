@@ -1,0 +1,31 @@
+import { OptimisticLockError, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { ConflictError } from '../modules/common/errors.js';
+
+/**
+ * Runs one mutation in one transaction: everything it writes (the change and its audit
+ * rows) commits together or not at all. Concurrency failures become CONFLICT.
+ */
+export async function inTransaction<T>(em: EntityManager, work: (tem: EntityManager) => Promise<T>): Promise<T> {
+  try {
+    return await em.transactional(work);
+  } catch (e) {
+    if (e instanceof OptimisticLockError) {
+      throw new ConflictError('This record was changed by someone else in the meantime; reload it and try again.');
+    }
+    if (e instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(uniqueMessage(e));
+    }
+    throw e;
+  }
+}
+
+function uniqueMessage(e: UniqueConstraintViolationException): string {
+  const constraint = (e as unknown as { constraint?: string }).constraint ?? '';
+  if (constraint === 'case_one_open_per_household') {
+    return 'This household already has an open case: one household, one plan. Close it before opening another.';
+  }
+  if (constraint === 'staff_email_unique') return 'A staff member with this email already exists.';
+  if (constraint === 'organisation_code_unique') return 'An organisation with this code already exists.';
+  if (constraint === 'team_code_unique') return 'A team with this code already exists.';
+  return 'This conflicts with an existing record.';
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm start`: the hub in one process. Without DATABASE_URL it runs on an embedded
+ * PostgreSQL (data under .data/), migrates, and loads the demo seed into an empty database.
+ */
+import 'reflect-metadata';
+import { loadConfig } from './config.js';
+import { logger } from './logger.js';
+import { openDatabase } from './bootstrap.js';
+import { createApp } from './server.js';
+import { createRedis } from './redis.js';
+import { seedDemo } from '../seeds/demo.js';
+
+const config = loadConfig();
+logger.level = config.LOG_LEVEL;
+
+async function main() {
+  const db = await openDatabase(config, logger);
+  if (config.SEED_DEMO) {
+    const { created } = await seedDemo(db.orm.em.fork(), { bsnKey: config.BSN_KEY });
+    if (created) logger.info('loaded the demo seed into the empty database');
+  }
+  const redis = createRedis(config.REDIS_URL, logger);
+  const app = await createApp({ config, orm: db.orm, redis });
+  const url = await app.listen(config.PORT, config.HOST);
+  logger.info({ url }, `Voordeur is listening on ${url}`);
+  if (config.NODE_ENV !== 'production') {
+    logger.info('get a token with: npm run token -- worker1.overvecht-centrum@voordeur.test');
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    try {
+      await app.stop();
+      redis.disconnect();
+      await db.close();
+      logger.info('stopped cleanly');
+      process.exit(0);
+    } catch (e) {
+      logger.error({ err: (e as Error).name }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  logger.fatal({ err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e) }, 'start-up failed');
+  process.exit(1);
+});

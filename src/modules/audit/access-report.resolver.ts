@@ -1,0 +1,11 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { AccessReport, accessReport } from './access-report.js';
+
+@Resolver(() => AccessReport)
+export class AccessReportResolver {
+  @Query(() => AccessReport, { description: "AVG art. 15 report for a resident of your team; audited as EXPORT." })
+  accessReport(@Arg('residentId', () => ID) residentId: string, @Ctx() ctx: Context) {
+    return accessReport(ctx, residentId);
+  }
+}

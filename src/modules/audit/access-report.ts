@@ -1,0 +1,92 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { AccessAction, Role } from '../common/enums.js';
+import { Organisation } from '../organisation/organisation.entity.js';
+import { Resident } from '../household/resident.entity.js';
+import { residentById } from '../household/household.service.js';
+import { AccessLog, Disclosure } from './access-log.entity.js';
+
+@ObjectType({ description: 'Who touched the data.' })
+export class AccessActor {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => Role, { nullable: true })
+  role?: Role | null;
+
+  @Field(() => String, { nullable: true, description: 'Organisation name, for principals outside the team organisation.' })
+  organisation?: string | null;
+}
+
+@ObjectType({ description: 'One audited read or change of the resident\'s data.' })
+export class AccessEntry {
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => AccessAction)
+  action!: AccessAction;
+
+  @Field(() => String)
+  objectType!: string;
+
+  @Field(() => String)
+  purpose!: string;
+
+  @Field(() => AccessActor)
+  actor!: AccessActor;
+}
+
+@ObjectType({ description: 'Data that left the hub for a partner.' })
+export class DisclosureEntry {
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => String)
+  purpose!: string;
+
+  @Field(() => Organisation)
+  recipient!: Organisation;
+
+  @Field(() => String, { description: 'What was disclosed, e.g. "coordinator name and phone".' })
+  what!: string;
+}
+
+@ObjectType({ description: 'AVG/GDPR art. 15: what is held about a resident, who read or changed it, and what partners received.' })
+export class AccessReport {
+  @Field(() => Resident)
+  resident!: Resident;
+
+  @Field(() => [AccessEntry])
+  entries!: AccessEntry[];
+
+  @Field(() => [DisclosureEntry])
+  disclosures!: DisclosureEntry[];
+}
+
+const MAX_ENTRIES = 1000;
+
+/** The report itself is audited as EXPORT. */
+export async function accessReport(ctx: Context, residentId: string): Promise<AccessReport> {
+  const resident = await residentById(ctx, residentId);
+  const householdId = resident.household.id;
+  const [logs, disclosures] = await Promise.all([
+    ctx.em.find(AccessLog, { householdId }, { orderBy: { at: 'desc', id: 'desc' }, limit: MAX_ENTRIES }),
+    ctx.em.find(Disclosure, { residentId: resident.id }, { orderBy: { at: 'desc', id: 'desc' }, limit: MAX_ENTRIES }),
+  ]);
+  const recipients = await Promise.all(disclosures.map((d) => ctx.loaders.organisation.load(d.recipientId)));
+  ctx.audit.export('AccessReport', resident.id, householdId);
+  return {
+    resident,
+    entries: logs.map((l) => ({
+      at: l.at,
+      action: l.action,
+      objectType: l.objectType,
+      purpose: l.purpose,
+      actor: { name: l.actorName, role: l.actorRole, organisation: l.organisation },
+    })),
+    disclosures: disclosures.flatMap((d, i) => {
+      const recipient = recipients[i];
+      return recipient ? [{ at: d.at, purpose: d.purpose, recipient, what: d.what }] : [];
+    }),
+  };
+}

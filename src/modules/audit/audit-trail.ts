@@ -1,0 +1,103 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AccessAction } from '../common/enums.js';
+import { AccessLog } from './access-log.entity.js';
+import type { Viewer } from '../../permissions/viewer.js';
+
+/** Object types whose access is personal data and therefore audited. */
+export type AuditedType =
+  | 'Household'
+  | 'Resident'
+  | 'Case'
+  | 'CaseNote'
+  | 'Goal'
+  | 'ZrmAssessment'
+  | 'CareAllocation'
+  | 'Consent'
+  | 'Referral'
+  | 'Feedback'
+  | 'WorkerChangeRequest'
+  | 'AccessReport'
+  | 'Team'
+  | 'Operation';
+
+interface Entry {
+  action: AccessAction;
+  objectType: AuditedType;
+  objectId: string | null;
+  householdId: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/**
+ * Collects the audit rows of one request: one row per (action, object), however many
+ * fields were read. Reads and denials are written in one batched insert when the request
+ * ends; writes go into the mutation's own transaction (writeInTransaction) so a change
+ * and its audit row commit or roll back together.
+ */
+export class AuditTrail {
+  private readonly pending = new Map<string, Entry>();
+
+  constructor(
+    private readonly viewer: Viewer | null,
+    readonly requestId: string,
+    readonly purpose: string,
+  ) {}
+
+  read(objectType: AuditedType, objectId: string, householdId: string | null) {
+    this.add({ action: AccessAction.READ, objectType, objectId, householdId });
+  }
+
+  denied(objectType: AuditedType, objectId: string | null, detail?: Record<string, unknown>) {
+    this.add({ action: AccessAction.DENIED, objectType, objectId, householdId: null, detail });
+  }
+
+  export(objectType: AuditedType, objectId: string, householdId: string | null) {
+    this.add({ action: AccessAction.EXPORT, objectType, objectId, householdId });
+  }
+
+  /** Persists a CREATE/UPDATE row through the transaction's EntityManager (flushed with the change). */
+  writeInTransaction(
+    em: EntityManager,
+    action: AccessAction.CREATE | AccessAction.UPDATE,
+    objectType: AuditedType,
+    objectId: string,
+    householdId: string | null,
+    detail?: Record<string, unknown>,
+  ) {
+    em.persist(em.create(AccessLog, this.row({ action, objectType, objectId, householdId, detail })));
+  }
+
+  get size() {
+    return this.pending.size;
+  }
+
+  /** Writes the collected read/denial rows in one statement. Safe to call more than once. */
+  async flush(em: EntityManager): Promise<void> {
+    if (this.pending.size === 0) return;
+    const rows = [...this.pending.values()].map((e) => this.row(e));
+    this.pending.clear();
+    await em.fork().insertMany(AccessLog, rows);
+  }
+
+  private add(entry: Entry) {
+    const key = `${entry.action}:${entry.objectType}:${entry.objectId ?? ''}`;
+    if (!this.pending.has(key)) this.pending.set(key, entry);
+  }
+
+  private row(e: Entry) {
+    return {
+      at: new Date(),
+      actorId: this.viewer?.id ?? null,
+      actorName: this.viewer?.name ?? null,
+      actorRole: this.viewer?.role ?? null,
+      organisation: this.viewer?.organisationName ?? null,
+      action: e.action,
+      objectType: e.objectType,
+      objectId: e.objectId,
+      householdId: e.householdId,
+      purpose: this.purpose,
+      requestId: this.requestId,
+      detail: e.detail ?? null,
+    };
+  }
+}

@@ -1,0 +1,171 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { decodeCursor, makeConnection, pageSize, toConnection } from '../common/connection.js';
+import { Household } from '../household/household.entity.js';
+import { Team } from '../team/team.entity.js';
+import { Staff } from '../staff/staff.entity.js';
+import { Consent } from '../consent/consent.entity.js';
+import { Referral } from '../referral/referral.entity.js';
+import { Case } from './case.entity.js';
+import { Goal } from './goal.entity.js';
+import { CaseNote } from './case-note.entity.js';
+import { ZrmAssessment } from './zrm-assessment.entity.js';
+import { CareAllocation } from './care-allocation.entity.js';
+import {
+  AddCaseNoteInput,
+  AddGoalInput,
+  CaseFilter,
+  CloseCaseInput,
+  OpenCaseInput,
+  RecordCareAllocationInput,
+  RecordZrmAssessmentInput,
+  StartCaseInput,
+} from './case.inputs.js';
+import * as cases from './case.service.js';
+
+export const { Connection: CaseConnection, Edge: CaseEdge } = makeConnection(Case, 'Case');
+export const { Connection: CaseNoteConnection, Edge: CaseNoteEdge } = makeConnection(CaseNote, 'CaseNote');
+
+@Resolver(() => Case)
+export class CaseResolver {
+  @Query(() => Case, { description: 'A case of one of your teams.' })
+  case(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return cases.caseById(ctx, id);
+  }
+
+  @Query(() => CaseConnection, { description: "Your teams' cases, newest registration first." })
+  cases(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => CaseFilter, { nullable: true }) filter?: CaseFilter,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return cases.listCases(ctx, filter, first, after);
+  }
+
+  @Mutation(() => Case, { description: 'Open a case for a household (one open case per household).' })
+  openCase(@Arg('input', () => OpenCaseInput) input: OpenCaseInput, @Ctx() ctx: Context) {
+    return cases.openCase(ctx, input);
+  }
+
+  @Mutation(() => Case, { description: 'REGISTERED → INTAKE: the first contact (kennismakingsgesprek) took place.' })
+  recordFirstContact(
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('at', () => Date) at: Date,
+    @Ctx() ctx: Context,
+    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number,
+  ) {
+    return cases.recordFirstContact(ctx, caseId, at, expectedVersion);
+  }
+
+  @Mutation(() => Case, { description: 'INTAKE → ACTIVE with a coordinator.' })
+  startCase(@Arg('input', () => StartCaseInput) input: StartCaseInput, @Ctx() ctx: Context) {
+    return cases.startCase(ctx, input);
+  }
+
+  @Mutation(() => Case, { description: 'Close an open case; one closed before it started keeps no start date.' })
+  closeCase(@Arg('input', () => CloseCaseInput) input: CloseCaseInput, @Ctx() ctx: Context) {
+    return cases.closeCase(ctx, input);
+  }
+
+  @Mutation(() => Case, { description: 'TEAM_LEAD: hand an open case to another coordinator of the team.' })
+  reassignCoordinator(
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('coordinatorId', () => ID) coordinatorId: string,
+    @Ctx() ctx: Context,
+    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number,
+  ) {
+    return cases.reassignCoordinator(ctx, caseId, coordinatorId, expectedVersion);
+  }
+
+  @Mutation(() => Goal)
+  addGoal(@Arg('input', () => AddGoalInput) input: AddGoalInput, @Ctx() ctx: Context) {
+    return cases.addGoal(ctx, input);
+  }
+
+  @Mutation(() => CaseNote)
+  addCaseNote(@Arg('input', () => AddCaseNoteInput) input: AddCaseNoteInput, @Ctx() ctx: Context) {
+    return cases.addCaseNote(ctx, input);
+  }
+
+  @Mutation(() => ZrmAssessment)
+  recordZrmAssessment(@Arg('input', () => RecordZrmAssessmentInput) input: RecordZrmAssessmentInput, @Ctx() ctx: Context) {
+    return cases.recordZrmAssessment(ctx, input);
+  }
+
+  @Mutation(() => CareAllocation)
+  recordCareAllocation(@Arg('input', () => RecordCareAllocationInput) input: RecordCareAllocationInput, @Ctx() ctx: Context) {
+    return cases.recordCareAllocation(ctx, input);
+  }
+
+  @FieldResolver(() => Household)
+  async household(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.household.load(c.household.id);
+  }
+
+  @FieldResolver(() => Team)
+  team(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.team.load(c.team.id);
+  }
+
+  @FieldResolver(() => Staff, { nullable: true })
+  coordinator(@Root() c: Case, @Ctx() ctx: Context) {
+    return c.coordinator ? ctx.loaders.staff.load(c.coordinator.id) : null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Days from registration to first contact (target: 5).' })
+  daysToFirstContact(@Root() c: Case) {
+    return c.firstContactAt ? Math.round(cases.daysBetween(c.registeredAt, c.firstContactAt)) : null;
+  }
+
+  @FieldResolver(() => [Goal])
+  goals(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.goalsOfCase.load(c.id);
+  }
+
+  @FieldResolver(() => CaseNoteConnection, { description: 'Notes, newest first.' })
+  async notes(
+    @Root() c: Case,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const limit = pageSize(first);
+    const cursor = after ? decodeCursor(after) : null;
+    const page = await ctx.loaders.notesOfCase(limit, cursor).load(c.id);
+    return toConnection(page.rows, limit, page.totalCount, (n) => n.createdAt, !!after);
+  }
+
+  @FieldResolver(() => [ZrmAssessment], { description: 'ZRM assessments, newest first.' })
+  zrmAssessments(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.zrmOfCase.load(c.id);
+  }
+
+  @FieldResolver(() => ZrmAssessment, { nullable: true })
+  latestZrm(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.latestZrmOfCase.load(c.id);
+  }
+
+  @FieldResolver(() => [CareAllocation])
+  careAllocations(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.careAllocationsOfCase.load(c.id);
+  }
+
+  @FieldResolver(() => [Consent], { description: "Consents of the household's residents." })
+  consents(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.consentsOfHousehold.load(c.household.id);
+  }
+
+  @FieldResolver(() => Referral, { nullable: true, description: 'The referral this case answers, if any.' })
+  referral(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.referralOfCase.load(c.id);
+  }
+}
+
+@Resolver(() => CaseNote)
+export class CaseNoteResolver {
+  @FieldResolver(() => Staff)
+  author(@Root() n: CaseNote, @Ctx() ctx: Context) {
+    return ctx.loaders.staff.load(n.author.id);
+  }
+}

@@ -1,0 +1,340 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/core';
+import type { Context } from '../../context.js';
+import { inTransaction } from '../../db/transaction.js';
+import { assertTeamInScope, isUuid, notFound, requireViewer, scopedTeamIds } from '../../permissions/scope.js';
+import { AccessAction, CareDecision, CaseStatus, ReferralStatus, Role, ZrmKind } from '../common/enums.js';
+import { BadInputError, ConflictError } from '../common/errors.js';
+import * as v from '../common/validation.js';
+import { decodeCursor, pageSize, toConnection, type ConnectionShape } from '../common/connection.js';
+import { Household } from '../household/household.entity.js';
+import { Resident } from '../household/resident.entity.js';
+import { Staff } from '../staff/staff.entity.js';
+import { Organisation } from '../organisation/organisation.entity.js';
+import { Referral } from '../referral/referral.entity.js';
+import { Case } from './case.entity.js';
+import { Goal } from './goal.entity.js';
+import { CaseNote } from './case-note.entity.js';
+import { ZrmAssessment } from './zrm-assessment.entity.js';
+import { CareAllocation } from './care-allocation.entity.js';
+import { ZRM_DOMAINS } from './zrm-domains.js';
+import type {
+  AddCaseNoteInput,
+  AddGoalInput,
+  CaseFilter,
+  CloseCaseInput,
+  OpenCaseInput,
+  RecordCareAllocationInput,
+  RecordZrmAssessmentInput,
+  StartCaseInput,
+} from './case.inputs.js';
+
+/** The case lifecycle: which status may follow which (CLOSED is reachable from every open status). */
+const NEXT: Record<CaseStatus, readonly CaseStatus[]> = {
+  [CaseStatus.REGISTERED]: [CaseStatus.INTAKE, CaseStatus.CLOSED],
+  [CaseStatus.INTAKE]: [CaseStatus.ACTIVE, CaseStatus.CLOSED],
+  [CaseStatus.ACTIVE]: [CaseStatus.CLOSED],
+  [CaseStatus.CLOSED]: [],
+};
+
+function assertTransition(c: Case, to: CaseStatus) {
+  if (!NEXT[c.status].includes(to)) {
+    const hint: Record<CaseStatus, string> = {
+      [CaseStatus.REGISTERED]: 'a registered case first needs its first contact (recordFirstContact)',
+      [CaseStatus.INTAKE]: 'an intake case can start or close',
+      [CaseStatus.ACTIVE]: 'an active case can only close',
+      [CaseStatus.CLOSED]: 'a closed case cannot change any more',
+    };
+    throw new ConflictError(`Cannot move a case from ${c.status} to ${to}: ${hint[c.status]}.`);
+  }
+}
+
+function assertVersion(c: Case, expected: number | null | undefined) {
+  if (expected !== null && expected !== undefined && expected !== c.version) {
+    throw new ConflictError(
+      `The case was changed in the meantime (version ${c.version}, you had ${expected}); reload it and try again.`,
+    );
+  }
+}
+
+/**
+ * Loads a case inside the viewer's teams, within the mutation's transaction.
+ * Out of scope and non-existent answer alike (NOT_FOUND).
+ */
+async function caseForUpdate(ctx: Context, em: EntityManager, id: string, field = 'caseId'): Promise<Case> {
+  if (!isUuid(id)) throw notFound(ctx, 'Case', id);
+  const c = await em.findOne(Case, { id, team: { $in: scopedTeamIds(ctx) } });
+  if (!c) throw notFound(ctx, 'Case', id);
+  void field;
+  return c;
+}
+
+function assertOpen(c: Case, what: string) {
+  if (c.status === CaseStatus.CLOSED) throw new ConflictError(`The case is closed: cannot ${what}.`);
+}
+
+export async function caseById(ctx: Context, id: string): Promise<Case> {
+  if (!isUuid(id)) throw notFound(ctx, 'Case', id);
+  const c = await ctx.loaders.case.load(id);
+  if (!c) throw notFound(ctx, 'Case', id);
+  return c;
+}
+
+export async function listCases(
+  ctx: Context,
+  filter: CaseFilter | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<ConnectionShape<Case>> {
+  const limit = pageSize(first);
+  let teamIds = scopedTeamIds(ctx);
+  if (filter?.teamId) {
+    assertTeamInScope(ctx, filter.teamId, 'filter.teamId');
+    teamIds = [filter.teamId];
+  }
+  const where: FilterQuery<Case> = { team: { $in: teamIds } };
+  if (filter?.status?.length) where.status = { $in: filter.status };
+  if (filter?.householdId) {
+    if (!isUuid(filter.householdId)) throw new BadInputError('filter.householdId', 'is not a valid id');
+    where.household = filter.householdId;
+  }
+  const keyset: FilterQuery<Case> = { ...where };
+  if (after) {
+    const [at, id] = decodeCursor(after);
+    const atDate = new Date(at);
+    if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError('after', 'is not a valid cursor');
+    keyset.$or = [{ registeredAt: { $lt: atDate } }, { registeredAt: atDate, id: { $lt: id } }];
+  }
+  const [rows, total] = await Promise.all([
+    ctx.em.find(Case, keyset, { orderBy: { registeredAt: 'desc', id: 'desc' }, limit: limit + 1 }),
+    ctx.em.fork().count(Case, where),
+  ]);
+  for (const c of rows.slice(0, limit)) {
+    ctx.audit.read('Case', c.id, c.household.id);
+    ctx.loaders.case.prime(c.id, c);
+  }
+  return toConnection(rows, limit, total, (c) => c.registeredAt, !!after);
+}
+
+export async function openCase(ctx: Context, input: OpenCaseInput): Promise<Case> {
+  requireViewer(ctx);
+  const reason = v.text('reason', input.reason, { max: 2000 });
+  const registeredAt = v.notInFuture('registeredAt', input.registeredAt ?? new Date());
+  return inTransaction(ctx.em, async (em) => {
+    if (!isUuid(input.householdId)) throw notFound(ctx, 'Household', input.householdId);
+    const household = await em.findOne(
+      Household,
+      { id: input.householdId, team: { $in: scopedTeamIds(ctx) } },
+      // Serialises concurrent openCase calls for one household before the unique index has to.
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!household) throw notFound(ctx, 'Household', input.householdId);
+    const open = await em.count(Case, { household, status: { $ne: CaseStatus.CLOSED } });
+    if (open > 0) {
+      throw new ConflictError('This household already has an open case: one household, one plan. Close it before opening another.');
+    }
+    const c = em.create(Case, {
+      household,
+      team: household.team,
+      reason,
+      referralSource: input.referralSource,
+      registeredAt,
+      status: CaseStatus.REGISTERED,
+    });
+    if (input.referralId) {
+      if (!isUuid(input.referralId)) throw notFound(ctx, 'Referral', input.referralId);
+      const referral = await em.findOne(Referral, { id: input.referralId, team: { $in: scopedTeamIds(ctx) } });
+      if (!referral) throw notFound(ctx, 'Referral', input.referralId);
+      if (referral.case) throw new ConflictError('This referral is already linked to a case.');
+      if (referral.household && referral.household.id !== household.id) {
+        throw new BadInputError('referralId', 'the referral is linked to another household');
+      }
+      referral.case = c;
+      referral.household = household;
+      if (referral.status === ReferralStatus.RECEIVED) referral.status = ReferralStatus.TRIAGED;
+      ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', referral.id, household.id, { linkedCase: c.id });
+    }
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Case', c.id, household.id);
+    return c;
+  });
+}
+
+export async function recordFirstContact(ctx: Context, caseId: string, at: Date, expectedVersion?: number | null): Promise<Case> {
+  v.notInFuture('at', at);
+  return inTransaction(ctx.em, async (em) => {
+    const c = await caseForUpdate(ctx, em, caseId);
+    assertVersion(c, expectedVersion);
+    assertTransition(c, CaseStatus.INTAKE);
+    v.notBefore('at', at, c.registeredAt, 'the registration');
+    c.firstContactAt = at;
+    c.status = CaseStatus.INTAKE;
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Case', c.id, c.household.id, { changed: ['status', 'firstContactAt'] });
+    return c;
+  });
+}
+
+async function coordinatorFor(em: EntityManager, c: Case, coordinatorId: string, field: string): Promise<Staff> {
+  if (!isUuid(coordinatorId)) throw new BadInputError(field, 'is not a valid id');
+  const staff = await em.findOne(Staff, { id: coordinatorId, active: true, teams: c.team.id });
+  if (!staff || ![Role.TEAM_WORKER, Role.TEAM_LEAD].includes(staff.role)) {
+    throw new BadInputError(field, "must be a worker or lead of the case's team");
+  }
+  return staff;
+}
+
+export async function startCase(ctx: Context, input: StartCaseInput): Promise<Case> {
+  v.notInFuture('startedAt', input.startedAt);
+  return inTransaction(ctx.em, async (em) => {
+    const c = await caseForUpdate(ctx, em, input.caseId);
+    assertVersion(c, input.expectedVersion);
+    assertTransition(c, CaseStatus.ACTIVE);
+    v.notBefore('startedAt', input.startedAt, c.firstContactAt ?? c.registeredAt, 'the first contact');
+    c.coordinator = await coordinatorFor(em, c, input.coordinatorId, 'coordinatorId');
+    c.startedAt = input.startedAt;
+    c.status = CaseStatus.ACTIVE;
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Case', c.id, c.household.id, {
+      changed: ['status', 'startedAt', 'coordinator'],
+    });
+    return c;
+  });
+}
+
+/** TEAM_LEAD: hand the case to another coordinator of the same team. */
+export async function reassignCoordinator(
+  ctx: Context,
+  caseId: string,
+  coordinatorId: string,
+  expectedVersion?: number | null,
+): Promise<Case> {
+  return inTransaction(ctx.em, async (em) => {
+    const c = await caseForUpdate(ctx, em, caseId);
+    assertVersion(c, expectedVersion);
+    assertOpen(c, 'reassign its coordinator');
+    c.coordinator = await coordinatorFor(em, c, coordinatorId, 'coordinatorId');
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Case', c.id, c.household.id, { changed: ['coordinator'] });
+    return c;
+  });
+}
+
+export async function closeCase(ctx: Context, input: CloseCaseInput): Promise<Case> {
+  v.notInFuture('closedAt', input.closedAt);
+  if (input.clientRating !== null && input.clientRating !== undefined) v.intInRange('clientRating', input.clientRating, 1, 10);
+  return inTransaction(ctx.em, async (em) => {
+    const c = await caseForUpdate(ctx, em, input.caseId);
+    assertVersion(c, input.expectedVersion);
+    assertTransition(c, CaseStatus.CLOSED);
+    v.notBefore('closedAt', input.closedAt, c.startedAt ?? c.firstContactAt ?? c.registeredAt, 'the last step of the case');
+    // A case closed before it started keeps startedAt empty (the report counts those).
+    c.status = CaseStatus.CLOSED;
+    c.closedAt = input.closedAt;
+    c.closureReason = input.reason;
+    c.clientRating = input.clientRating ?? null;
+    c.selfReliantAfter = input.selfReliantAfter ?? null;
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Case', c.id, c.household.id, {
+      changed: ['status', 'closedAt', 'closureReason', 'clientRating', 'selfReliantAfter'],
+    });
+    return c;
+  });
+}
+
+export async function addGoal(ctx: Context, input: AddGoalInput): Promise<Goal> {
+  const description = v.text('description', input.description, { max: 2000 });
+  if (input.targetDate && !/^\d{4}-\d{2}-\d{2}$/.test(input.targetDate)) throw new BadInputError('targetDate', 'must be YYYY-MM-DD');
+  return inTransaction(ctx.em, async (em) => {
+    const c = await caseForUpdate(ctx, em, input.caseId);
+    assertOpen(c, 'add a goal');
+    const goal = em.create(Goal, { case: c, description, domain: input.domain ?? null, targetDate: input.targetDate ?? null });
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Goal', goal.id, c.household.id);
+    return goal;
+  });
+}
+
+export async function addCaseNote(ctx: Context, input: AddCaseNoteInput): Promise<CaseNote> {
+  const viewer = requireViewer(ctx);
+  const body = v.text('body', input.body, { max: 10000 });
+  return inTransaction(ctx.em, async (em) => {
+    const c = await caseForUpdate(ctx, em, input.caseId);
+    assertOpen(c, 'add a note');
+    const note = em.create(CaseNote, { case: c, author: em.getReference(Staff, viewer.id), body });
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'CaseNote', note.id, c.household.id);
+    return note;
+  });
+}
+
+export async function recordZrmAssessment(ctx: Context, input: RecordZrmAssessmentInput): Promise<ZrmAssessment> {
+  v.notInFuture('assessedAt', input.assessedAt);
+  const domains = ZRM_DOMAINS[input.version];
+  const given = new Map<string, number>();
+  input.scores.forEach((s, i) => {
+    if (!domains.includes(s.domain)) {
+      throw new BadInputError(`scores.${i}.domain`, `${s.domain} is not a domain of ${input.version}`);
+    }
+    if (given.has(s.domain)) throw new BadInputError(`scores.${i}.domain`, `${s.domain} is scored twice`);
+    v.intInRange(`scores.${i}.score`, s.score, 1, 5);
+    given.set(s.domain, s.score);
+  });
+  const missing = domains.filter((d) => !given.has(d));
+  if (missing.length) {
+    throw new BadInputError('scores', `missing a score for ${missing.join(', ')} (${input.version} has ${domains.length} domains)`);
+  }
+  return inTransaction(ctx.em, async (em) => {
+    const c = await caseForUpdate(ctx, em, input.caseId);
+    if (c.status === CaseStatus.CLOSED && input.kind !== ZrmKind.CLOSING) {
+      throw new ConflictError('The case is closed: only a CLOSING assessment can still be recorded.');
+    }
+    v.notBefore('assessedAt', input.assessedAt, c.registeredAt, 'the registration');
+    let resident: Resident | null = null;
+    if (input.residentId) {
+      if (!isUuid(input.residentId)) throw new BadInputError('residentId', 'is not a valid id');
+      resident = await em.findOne(Resident, { id: input.residentId, household: c.household });
+      if (!resident) throw new BadInputError('residentId', 'is not a member of the case\'s household');
+    }
+    const zrm = em.create(ZrmAssessment, {
+      case: c,
+      resident,
+      assessedAt: input.assessedAt,
+      version: input.version,
+      kind: input.kind,
+      scores: domains.map((domain) => ({ domain, score: given.get(domain)! })),
+    });
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'ZrmAssessment', zrm.id, c.household.id);
+    return zrm;
+  });
+}
+
+export async function recordCareAllocation(ctx: Context, input: RecordCareAllocationInput): Promise<CareAllocation> {
+  const provision = v.text('provision', input.provision, { max: 200 });
+  const investigationStartedAt = v.pastDate('investigationStartedAt', input.investigationStartedAt);
+  const decision = input.decision ?? CareDecision.PENDING;
+  let decidedAt: string | null = null;
+  if (input.decidedAt) {
+    decidedAt = v.pastDate('decidedAt', input.decidedAt);
+    if (decidedAt < investigationStartedAt) throw new BadInputError('decidedAt', 'must not be before investigationStartedAt');
+  }
+  if (decision === CareDecision.PENDING && decidedAt) throw new BadInputError('decidedAt', 'must be empty while the decision is PENDING');
+  return inTransaction(ctx.em, async (em) => {
+    const c = await caseForUpdate(ctx, em, input.caseId);
+    assertOpen(c, 'record a care allocation');
+    let provider: Organisation | null = null;
+    if (input.providerId) {
+      if (!isUuid(input.providerId)) throw new BadInputError('providerId', 'is not a valid id');
+      provider = await em.findOne(Organisation, input.providerId);
+      if (!provider) throw new BadInputError('providerId', 'no such organisation');
+    }
+    const allocation = em.create(CareAllocation, {
+      case: c,
+      provision,
+      provider,
+      form: input.form,
+      investigationStartedAt,
+      decision,
+      decidedAt,
+    });
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'CareAllocation', allocation.id, c.household.id);
+    return allocation;
+  });
+}
+
+export function daysBetween(from: Date, to: Date): number {
+  return Math.round(((to.getTime() - from.getTime()) / 86_400_000) * 10) / 10;
+}

@@ -1,0 +1,68 @@
+import { Field, ID, InputType } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { inTransaction } from '../../db/transaction.js';
+import { isUuid, notFound, requireViewer, scopedTeamIds } from '../../permissions/scope.js';
+import { AccessAction, ConsentPurpose } from '../common/enums.js';
+import { BadInputError } from '../common/errors.js';
+import * as v from '../common/validation.js';
+import { Resident } from '../household/resident.entity.js';
+import { Organisation } from '../organisation/organisation.entity.js';
+import { Staff } from '../staff/staff.entity.js';
+import { Consent } from './consent.entity.js';
+
+@InputType()
+export class RecordConsentInput {
+  @Field(() => ID)
+  residentId!: string;
+
+  @Field(() => ID, { description: 'The organisation that may receive data.' })
+  recipientId!: string;
+
+  @Field(() => ConsentPurpose)
+  purpose!: ConsentPurpose;
+
+  @Field(() => Date, { nullable: true, description: 'Defaults to now; not in the future.' })
+  grantedAt?: Date | null;
+}
+
+/** Records consent; an identical active consent is returned as is (no duplicates). */
+export async function recordConsent(ctx: Context, input: RecordConsentInput): Promise<Consent> {
+  const viewer = requireViewer(ctx);
+  const grantedAt = v.notInFuture('grantedAt', input.grantedAt ?? new Date());
+  return inTransaction(ctx.em, async (em) => {
+    if (!isUuid(input.residentId)) throw notFound(ctx, 'Resident', input.residentId);
+    const resident = await em.findOne(Resident, { id: input.residentId, team: { $in: scopedTeamIds(ctx) } });
+    if (!resident) throw notFound(ctx, 'Resident', input.residentId);
+    if (!isUuid(input.recipientId)) throw new BadInputError('recipientId', 'is not a valid id');
+    const recipient = await em.findOne(Organisation, input.recipientId);
+    if (!recipient) throw new BadInputError('recipientId', 'no such organisation');
+    const existing = await em.findOne(Consent, { resident, recipient, purpose: input.purpose, revokedAt: null });
+    if (existing) return existing;
+    const consent = em.create(Consent, {
+      resident,
+      team: resident.team,
+      recipient,
+      purpose: input.purpose,
+      grantedAt,
+      recordedBy: em.getReference(Staff, viewer.id),
+    });
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Consent', consent.id, resident.household.id);
+    return consent;
+  });
+}
+
+/** Revocation takes effect on the next request: every disclosure checks revokedAt at read time. */
+export async function revokeConsent(ctx: Context, id: string): Promise<Consent> {
+  return inTransaction(ctx.em, async (em) => {
+    if (!isUuid(id)) throw notFound(ctx, 'Consent', id);
+    const consent = await em.findOne(Consent, { id, team: { $in: scopedTeamIds(ctx) } }, { populate: ['resident'] });
+    if (!consent) throw notFound(ctx, 'Consent', id);
+    if (!consent.revokedAt) {
+      consent.revokedAt = new Date();
+      ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Consent', consent.id, consent.resident.household.id, {
+        changed: ['revokedAt'],
+      });
+    }
+    return consent;
+  });
+}

@@ -1,0 +1,47 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { Team } from '../team/team.entity.js';
+import { Case } from '../case/case.entity.js';
+import { Address, Household } from './household.entity.js';
+import { Resident } from './resident.entity.js';
+import { RegisterHouseholdInput } from './household.inputs.js';
+import * as households from './household.service.js';
+
+@Resolver(() => Household)
+export class HouseholdResolver {
+  @Query(() => Household, { description: 'A household of one of your teams.' })
+  household(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return households.householdById(ctx, id);
+  }
+
+  @Mutation(() => Household, { description: 'Register a household; its team follows from the postcode unless teamId is given.' })
+  registerHousehold(@Arg('input', () => RegisterHouseholdInput) input: RegisterHouseholdInput, @Ctx() ctx: Context) {
+    return households.registerHousehold(ctx, input);
+  }
+
+  @FieldResolver(() => Team)
+  team(@Root() h: Household, @Ctx() ctx: Context) {
+    return ctx.loaders.team.load(h.team.id);
+  }
+
+  @FieldResolver(() => Address)
+  address(@Root() h: Household): Address {
+    return {
+      street: h.street,
+      houseNumber: h.houseNumber,
+      houseNumberAddition: h.houseNumberAddition,
+      postcode: h.postcode,
+      city: h.city,
+    };
+  }
+
+  @FieldResolver(() => [Resident])
+  members(@Root() h: Household, @Ctx() ctx: Context) {
+    return ctx.loaders.membersOfHousehold.load(h.id);
+  }
+
+  @FieldResolver(() => [Case], { description: 'All cases of the household, newest first.' })
+  cases(@Root() h: Household, @Ctx() ctx: Context) {
+    return ctx.loaders.casesOfHousehold.load(h.id);
+  }
+}

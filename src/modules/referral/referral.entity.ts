@@ -1,0 +1,141 @@
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../common/base.entity.js';
+import { ContactKind, ReferralKind, ReferralStatus, Urgency } from '../common/enums.js';
+import { DateScalar } from '../common/scalars.js';
+import { Team } from '../team/team.entity.js';
+import { Organisation } from '../organisation/organisation.entity.js';
+import { Household } from '../household/household.entity.js';
+import { Case } from '../case/case.entity.js';
+
+@ObjectType({ description: 'The person a referral is about, as the partner sent it.' })
+export class ReferralSubject {
+  @Field(() => String)
+  givenName!: string;
+
+  @Field(() => String)
+  familyName!: string;
+
+  @Field(() => DateScalar, { nullable: true })
+  birthDate?: string | null;
+
+  @Field(() => String)
+  postcode!: string;
+
+  @Field(() => String)
+  houseNumber!: string;
+}
+
+@ObjectType({ description: 'Rent arrears reported with an arrears signal.' })
+export class Arrears {
+  @Field(() => Float, { description: 'Amount in euros.' })
+  amount!: number;
+
+  @Field(() => DateScalar)
+  since!: string;
+
+  @Field(() => Int, { nullable: true })
+  months?: number | null;
+}
+
+/** An inbound referral from a GP practice or a housing corporation. */
+@ObjectType({ description: 'An inbound referral: a GP referral (huisarts) or an arrears signal (vroegsignalering).' })
+@Entity({ tableName: 'referral' })
+@Unique({ properties: ['from', 'externalId'] })
+@Index({ properties: ['team', 'receivedAt'] })
+export class Referral extends BaseEntity<'status' | 'version'> {
+  @Field(() => ReferralKind)
+  @Enum({ items: () => ReferralKind })
+  kind!: ReferralKind;
+
+  @Field(() => String, { description: "The sender's own id; unique per organisation." })
+  @Property({ type: 'string', length: 100 })
+  externalId!: string;
+
+  @ManyToOne({ entity: () => Organisation })
+  from!: Rel<Organisation>;
+
+  @ManyToOne({ entity: () => Team })
+  team!: Rel<Team>;
+
+  @Field(() => ReferralStatus)
+  @Enum({ items: () => ReferralStatus })
+  status: ReferralStatus = ReferralStatus.RECEIVED;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  receivedAt!: Date;
+
+  @Field(() => Date)
+  declare updatedAt: Date;
+
+  @Property({ type: 'string', length: 100 })
+  subjectGivenName!: string;
+
+  @Property({ type: 'string', length: 100 })
+  subjectFamilyName!: string;
+
+  @Property({ type: 'date', nullable: true })
+  subjectBirthDate?: string | null;
+
+  @Property({ type: 'string', length: 6 })
+  subjectPostcode!: string;
+
+  @Property({ type: 'string', length: 16 })
+  subjectHouseNumber!: string;
+
+  @Property({ type: 'text', nullable: true, lazy: true, hidden: true })
+  subjectBsnEncrypted?: string | null;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  subjectPhone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the partner refers; never shown to other partners.' })
+  @Property({ type: 'text', nullable: true })
+  reason?: string | null;
+
+  @Field(() => Urgency, { nullable: true })
+  @Enum({ items: () => Urgency, nullable: true })
+  urgency?: Urgency | null;
+
+  @Property({ type: 'decimal', precision: 10, scale: 2, nullable: true })
+  arrearsAmount?: string | null;
+
+  @Property({ type: 'date', nullable: true })
+  arrearsSince?: string | null;
+
+  @Property({ type: 'smallint', nullable: true })
+  arrearsMonths?: number | null;
+
+  @Field(() => Boolean, { description: 'The partner obtained the resident\'s consent to refer.' })
+  @Property({ type: 'boolean' })
+  consentObtained!: boolean;
+
+  @ManyToOne({ entity: () => Household, nullable: true })
+  household?: Rel<Household> | null;
+
+  @ManyToOne({ entity: () => Case, nullable: true })
+  case?: Rel<Case> | null;
+
+  @Property({ type: 'integer', version: true })
+  version: number = 1;
+}
+
+@ObjectType({ description: 'An attempt to contact the subject of a referral.' })
+@Entity({ tableName: 'referral_contact_attempt' })
+export class ContactAttempt extends BaseEntity {
+  @ManyToOne({ entity: () => Referral, index: true })
+  referral!: Rel<Referral>;
+
+  @Field(() => ContactKind)
+  @Enum({ items: () => ContactKind })
+  kind!: ContactKind;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime' })
+  at!: Date;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  reached!: boolean;
+}

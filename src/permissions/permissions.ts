@@ -1,0 +1,109 @@
+import { deny, or, shield, type IRule, type IRules } from 'graphql-shield';
+
+type Rule = IRule | ReturnType<typeof or>;
+import { GraphQLError } from 'graphql';
+import { ForbiddenError } from '../modules/common/errors.js';
+import { isAdmin, isAuthenticated, isCaseWorker, isCaseWorkerOrAdmin, isTeamLead } from './rules.js';
+
+/** The same rule for each listed field: the list is explicit so a new field must be added here. */
+function fields(rule: Rule, names: string[]): Record<string, Rule> {
+  return Object.fromEntries(names.map((n) => [n, rule]));
+}
+
+const PAGE = ['totalCount', 'pageInfo', 'edges'];
+const EDGE = ['cursor', 'node'];
+
+/**
+ * Deny by default: every operation and every field of every type is listed here with
+ * its rule; anything missing is refused (fallbackRule) and a test fails on it.
+ */
+export const ruleTree: IRules = {
+  Query: {
+    me: isAuthenticated,
+    teams: isAuthenticated,
+    organisations: isCaseWorkerOrAdmin,
+    teamMembers: isCaseWorker,
+    staffMembers: isAdmin,
+    case: isCaseWorker,
+    cases: isCaseWorker,
+    household: isCaseWorker,
+    referrals: isCaseWorker,
+    accessReport: isCaseWorker,
+  },
+  Mutation: {
+    registerHousehold: isCaseWorker,
+    openCase: isCaseWorker,
+    recordFirstContact: isCaseWorker,
+    startCase: isCaseWorker,
+    closeCase: isCaseWorker,
+    reassignCoordinator: isTeamLead,
+    addGoal: isCaseWorker,
+    addCaseNote: isCaseWorker,
+    recordZrmAssessment: isCaseWorker,
+    recordCareAllocation: isCaseWorker,
+    recordConsent: isCaseWorker,
+    revokeConsent: isCaseWorker,
+    registerFeedback: isCaseWorker,
+    resolveFeedback: isTeamLead,
+    requestWorkerChange: isCaseWorker,
+    decideWorkerChange: isTeamLead,
+    triageReferral: isCaseWorker,
+    createStaff: isAdmin,
+    createOrganisation: isAdmin,
+  },
+
+  // Reference data, visible to every authenticated principal.
+  Team: fields(isAuthenticated, ['id', 'code', 'name', 'district', 'kind', 'isFlex', 'postcodes']),
+  Organisation: fields(isAuthenticated, ['id', 'code', 'name', 'kind', 'agbCode']),
+  Staff: {
+    ...fields(isAuthenticated, ['id', 'name', 'role', 'teams', 'organisation']),
+    ...fields(isCaseWorkerOrAdmin, ['email', 'phone']),
+  },
+
+  // The case file: team workers and leads only; rows are already limited to their teams.
+  Household: fields(isCaseWorker, ['id', 'team', 'address', 'members', 'cases']),
+  Address: fields(isCaseWorker, ['street', 'houseNumber', 'houseNumberAddition', 'postcode', 'city']),
+  Resident: fields(isCaseWorker, ['id', 'givenName', 'familyName', 'birthDate', 'bsnLast4', 'phone', 'languages', 'relation']),
+  Case: fields(isCaseWorker, [
+    'id', 'status', 'reason', 'referralSource', 'registeredAt', 'firstContactAt', 'startedAt', 'closedAt',
+    'closureReason', 'clientRating', 'selfReliantAfter', 'version', 'household', 'team', 'coordinator',
+    'daysToFirstContact', 'goals', 'notes', 'zrmAssessments', 'latestZrm', 'careAllocations', 'consents', 'referral',
+  ]),
+  Goal: fields(isCaseWorker, ['id', 'description', 'domain', 'status', 'targetDate']),
+  CaseNote: fields(isCaseWorker, ['id', 'body', 'createdAt', 'author']),
+  ZrmAssessment: fields(isCaseWorker, ['id', 'assessedAt', 'version', 'kind', 'scores']),
+  ZrmScore: fields(isCaseWorker, ['domain', 'score']),
+  CareAllocation: fields(isCaseWorker, ['id', 'provision', 'form', 'investigationStartedAt', 'decision', 'decidedAt']),
+  Consent: fields(isCaseWorker, ['id', 'purpose', 'grantedAt', 'revokedAt', 'recipient', 'residentId']),
+  Feedback: fields(isCaseWorker, ['id', 'kind', 'status', 'receivedAt', 'summary', 'resolution', 'resolvedAt', 'team']),
+  WorkerChangeRequest: fields(isCaseWorker, ['id', 'reason', 'status', 'requestedAt', 'decidedAt', 'toTeam']),
+  Referral: fields(isCaseWorker, [
+    'id', 'kind', 'externalId', 'status', 'receivedAt', 'updatedAt', 'reason', 'urgency', 'consentObtained',
+    'from', 'team', 'subject', 'arrears', 'household', 'case', 'contactAttempts',
+  ]),
+  ReferralSubject: fields(isCaseWorker, ['givenName', 'familyName', 'birthDate', 'postcode', 'houseNumber']),
+  Arrears: fields(isCaseWorker, ['amount', 'since', 'months']),
+  ContactAttempt: fields(isCaseWorker, ['id', 'kind', 'at', 'reached']),
+  AccessReport: fields(isCaseWorker, ['resident', 'entries', 'disclosures']),
+  AccessEntry: fields(isCaseWorker, ['at', 'action', 'objectType', 'purpose', 'actor']),
+  AccessActor: fields(isCaseWorker, ['name', 'role', 'organisation']),
+  DisclosureEntry: fields(isCaseWorker, ['at', 'purpose', 'recipient', 'what']),
+
+  // Connection plumbing: carries no data of its own; the nodes have their own rules.
+  PageInfo: fields(isAuthenticated, ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']),
+  CaseConnection: fields(isAuthenticated, PAGE),
+  CaseEdge: fields(isAuthenticated, EDGE),
+  CaseNoteConnection: fields(isAuthenticated, PAGE),
+  CaseNoteEdge: fields(isAuthenticated, EDGE),
+  ReferralConnection: fields(isAuthenticated, PAGE),
+  ReferralEdge: fields(isAuthenticated, EDGE),
+};
+
+export const permissions = shield(ruleTree, {
+  fallbackRule: deny,
+  allowExternalErrors: true,
+  // A rule that denies (returns false) becomes FORBIDDEN; errors thrown by resolvers or
+  // returned by rules (e.g. UNAUTHENTICATED) pass through unchanged (STACK.md trap 4).
+  fallbackError: (thrown: unknown) =>
+    thrown instanceof GraphQLError ? thrown : thrown instanceof Error ? thrown : new ForbiddenError(),
+});

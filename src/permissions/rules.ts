@@ -1,0 +1,43 @@
+import { rule, or } from 'graphql-shield';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../context.js';
+import { Role } from '../modules/common/enums.js';
+import { UnauthenticatedError } from '../modules/common/errors.js';
+import { CASE_ROLES } from './viewer.js';
+
+/**
+ * Shield rules named by intent. Each is computed once per request ('contextual' cache)
+ * from the viewer loaded at the start of the request, so a rule costs O(1) per field.
+ * Object-level scope (which team's rows) is enforced by the queries themselves.
+ */
+
+function denyAudited(ctx: Context, info: GraphQLResolveInfo): false {
+  // Only root fields are audited: nested fields of objects the viewer could not reach never run.
+  if (info.parentType.name === 'Query' || info.parentType.name === 'Mutation') {
+    ctx.audit.denied('Operation', null, { operation: `${info.parentType.name}.${info.fieldName}` });
+  }
+  return false;
+}
+
+function roleRule(name: string, roles: ReadonlySet<Role>) {
+  return rule(name, { cache: 'contextual' })((_parent, _args, ctx: Context, info: GraphQLResolveInfo) => {
+    if (!ctx.viewer) return new UnauthenticatedError();
+    return roles.has(ctx.viewer.role) ? true : denyAudited(ctx, info);
+  });
+}
+
+/** Any principal with a valid token. */
+export const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })((_p, _a, ctx: Context) =>
+  ctx.viewer ? true : new UnauthenticatedError(),
+);
+
+/** Works in a team's case files (reads and changes them, within the own teams). */
+export const isCaseWorker = roleRule('isCaseWorker', CASE_ROLES);
+
+/** Team lead (buurtondernemer): reassigns coordinators, decides worker changes, handles complaints. */
+export const isTeamLead = roleRule('isTeamLead', new Set([Role.TEAM_LEAD]));
+
+/** Functional administrator: teams, staff, organisations; never case content. */
+export const isAdmin = roleRule('isAdmin', new Set([Role.ADMIN]));
+
+export const isCaseWorkerOrAdmin = or(isCaseWorker, isAdmin);

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { buildSchema } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import type { GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import './modules/common/enums.js';
+import { CaseNoteResolver, CaseResolver } from './modules/case/case.resolver.js';
+import { HouseholdResolver } from './modules/household/household.resolver.js';
+import { OrganisationResolver, StaffResolver, TeamResolver } from './modules/staff/staff.resolver.js';
+import { ReferralResolver } from './modules/referral/referral.resolver.js';
+import { ConsentResolver } from './modules/consent/consent.resolver.js';
+import { FeedbackResolver, WorkerChangeResolver } from './modules/feedback/feedback.resolver.js';
+import { AccessReportResolver } from './modules/audit/access-report.resolver.js';
+import { permissions } from './permissions/permissions.js';
+
+export const resolvers = [
+  TeamResolver,
+  StaffResolver,
+  OrganisationResolver,
+  HouseholdResolver,
+  CaseResolver,
+  CaseNoteResolver,
+  ReferralResolver,
+  ConsentResolver,
+  FeedbackResolver,
+  WorkerChangeResolver,
+  AccessReportResolver,
+] as const;
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** The schema as type-graphql builds it from the code, without permissions (what schema.graphql shows). */
+export function buildBareSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [...resolvers] as unknown as [Function, ...Function[]],
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // type-graphql 2 does not validate inputs unless told to.
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+  return cached;
+}
+
+/** The executable schema: every field wrapped by the deny-by-default permission layer. */
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  return applyMiddleware(await buildBareSchema(), permissions);
+}
