@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   }
 
   const orm = await initOrm(config.DATABASE_URL, 2);
+  orm.config.set('migrations', { ...orm.config.get('migrations'), silent: true });
   try {
     const applied = await migrate(orm);
     if (applied.length > 0) process.stdout.write(`applied ${applied.length} migration(s)\n`);
