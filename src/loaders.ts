@@ -57,7 +57,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       const rows = await em
         .getConnection()
         .execute<{ staff_id: string; team_id: string }[]>(
-          'select staff_id, team_id from staff_team where staff_id = any(?)',
+          'select staff_id, team_id from staff_team where staff_id in (?)',
           [[...ids]],
         );
       const teamRows = await em.find(Team, { id: { $in: [...new Set(rows.map((r) => r.team_id))] } }, { orderBy: { code: 'asc' } });
@@ -119,11 +119,12 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
 
     /** Only the newest assessment per case: DISTINCT ON in SQL, not a filter in memory. */
     latestZrmOfCase: new DataLoader<string, ZrmAssessment | null>(async (ids) => {
+      if (teams().length === 0) return ids.map(() => null);
       const rows = await em
         .getConnection()
         .execute<{ id: string }[]>(
           `select distinct on (z.case_id) z.id from zrm_assessment z join "case" c on c.id = z.case_id
-           where z.case_id = any(?) and c.team_id = any(?) order by z.case_id, z.assessed_at desc, z.id desc`,
+           where z.case_id in (?) and c.team_id in (?) order by z.case_id, z.assessed_at desc, z.id desc`,
           [[...ids], teams()],
         );
       const list = rows.length ? await em.find(ZrmAssessment, { id: { $in: rows.map((r) => r.id) } }) : [];
@@ -180,6 +181,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       let loader = noteLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<string, NotesPage>(async (ids) => {
+          if (teams().length === 0) return ids.map(() => ({ rows: [], totalCount: 0 }));
           const afterSql = after ? 'and (n.created_at, n.id) < (?::timestamptz, ?::uuid)' : '';
           const params: unknown[] = [[...ids], teams(), ...(after ? [String(after[0]), after[1]] : []), first + 1];
           const ranked = await em.getConnection().execute<{ id: string; case_id: string; household_id: string; total: string }[]>(
@@ -188,7 +190,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
                       (select count(*) from case_note x where x.case_id = n.case_id) as total,
                       row_number() over (partition by n.case_id order by n.created_at desc, n.id desc) as rn
                from case_note n join "case" c on c.id = n.case_id
-               where n.case_id = any(?) and c.team_id = any(?) ${afterSql}) t
+               where n.case_id in (?) and c.team_id in (?) ${afterSql}) t
              where rn <= ?`,
             params,
           );
