@@ -112,8 +112,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       const rows = await em.find(
         ZrmAssessment,
         { case: { id: { $in: [...ids] }, team: { $in: teams() } } },
-        { orderBy: { assessedAt: 'desc', id: 'desc' } },
+        { orderBy: { assessedAt: 'desc', id: 'desc' }, populate: ['case'] },
       );
+      for (const z of rows) audit.read('ZrmAssessment', z.id, z.case.household.id);
       return groupBy(ids, rows, (z) => z.case.id);
     }, opts),
 
@@ -122,12 +123,13 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       if (teams().length === 0) return ids.map(() => null);
       const rows = await em
         .getConnection()
-        .execute<{ id: string }[]>(
-          `select distinct on (z.case_id) z.id from zrm_assessment z join "case" c on c.id = z.case_id
+        .execute<{ id: string; household_id: string }[]>(
+          `select distinct on (z.case_id) z.id, c.household_id from zrm_assessment z join "case" c on c.id = z.case_id
            where z.case_id in (?) and c.team_id in (?) order by z.case_id, z.assessed_at desc, z.id desc`,
           [[...ids], teams()],
         );
       const list = rows.length ? await em.find(ZrmAssessment, { id: { $in: rows.map((r) => r.id) } }) : [];
+      for (const r of rows) audit.read('ZrmAssessment', r.id, r.household_id);
       const map = new Map(list.map((z) => [z.case.id, z]));
       return ids.map((id) => map.get(id) ?? null);
     }, opts),

@@ -28,7 +28,7 @@ export const { Connection: CaseNoteConnection, Edge: CaseNoteEdge } = makeConnec
 
 @Resolver(() => Case)
 export class CaseResolver {
-  @Query(() => Case, { description: 'A case of one of your teams.' })
+  @Query(() => Case, { nullable: true, description: 'A case of one of your teams (null with NOT_FOUND otherwise).' })
   case(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return cases.caseById(ctx, id);
   }

@@ -270,7 +270,9 @@ export async function recordZrmAssessment(ctx: Context, input: RecordZrmAssessme
       throw new BadInputError(`scores.${i}.domain`, `${s.domain} is not a domain of ${input.version}`);
     }
     if (given.has(s.domain)) throw new BadInputError(`scores.${i}.domain`, `${s.domain} is scored twice`);
-    v.intInRange(`scores.${i}.score`, s.score, 1, 5);
+    if (!Number.isInteger(s.score) || s.score < 1 || s.score > 5) {
+      throw new BadInputError(`scores.${i}.score`, `${s.domain}: must be a whole number from 1 (acute) to 5 (fully self-reliant)`);
+    }
     given.set(s.domain, s.score);
   });
   const missing = domains.filter((d) => !given.has(d));

@@ -9,7 +9,7 @@ import * as households from './household.service.js';
 
 @Resolver(() => Household)
 export class HouseholdResolver {
-  @Query(() => Household, { description: 'A household of one of your teams.' })
+  @Query(() => Household, { nullable: true, description: 'A household of one of your teams (null with NOT_FOUND otherwise).' })
   household(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return households.householdById(ctx, id);
   }
