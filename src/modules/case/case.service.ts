@@ -6,7 +6,8 @@ import { assertTeamInScope, isUuid, notFound, requireViewer, scopedTeamIds } fro
 import { AccessAction, CareDecision, CaseStatus, ReferralStatus, Role, ZrmKind } from '../common/enums.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
-import { decodeCursor, pageSize, toConnection, type ConnectionShape } from '../common/connection.js';
+import type { ConnectionShape } from '../common/connection.js';
+import { keysetPage } from '../common/pagination.js';
 import { Household } from '../household/household.entity.js';
 import { Resident } from '../household/resident.entity.js';
 import { Staff } from '../staff/staff.entity.js';
@@ -86,7 +87,6 @@ export async function listCases(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<ConnectionShape<Case>> {
-  const limit = pageSize(first);
   let teamIds = scopedTeamIds(ctx);
   if (filter?.teamId) {
     assertTeamInScope(ctx, filter.teamId, 'filter.teamId');
@@ -98,22 +98,12 @@ export async function listCases(
     if (!isUuid(filter.householdId)) throw new BadInputError('filter.householdId', 'is not a valid id');
     where.household = filter.householdId;
   }
-  const keyset: FilterQuery<Case> = { ...where };
-  if (after) {
-    const [at, id] = decodeCursor(after);
-    const atDate = new Date(at);
-    if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError('after', 'is not a valid cursor');
-    keyset.$or = [{ registeredAt: { $lt: atDate } }, { registeredAt: atDate, id: { $lt: id } }];
+  const page = await keysetPage(ctx.em, Case, where, 'registeredAt', first, after);
+  for (const { node } of page.edges) {
+    ctx.audit.read('Case', node.id, node.household.id);
+    ctx.loaders.case.prime(node.id, node);
   }
-  const [rows, total] = await Promise.all([
-    ctx.em.find(Case, keyset, { orderBy: { registeredAt: 'desc', id: 'desc' }, limit: limit + 1 }),
-    ctx.em.fork().count(Case, where),
-  ]);
-  for (const c of rows.slice(0, limit)) {
-    ctx.audit.read('Case', c.id, c.household.id);
-    ctx.loaders.case.prime(c.id, c);
-  }
-  return toConnection(rows, limit, total, (c) => c.registeredAt, !!after);
+  return page;
 }
 
 export async function openCase(ctx: Context, input: OpenCaseInput): Promise<Case> {

@@ -5,7 +5,8 @@ import { assertTeamInScope, isUuid, notFound, scopedTeamIds } from '../../permis
 import { AccessAction, ReferralStatus } from '../common/enums.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
-import { decodeCursor, pageSize, toConnection, type ConnectionShape } from '../common/connection.js';
+import type { ConnectionShape } from '../common/connection.js';
+import { keysetPage } from '../common/pagination.js';
 import { Household } from '../household/household.entity.js';
 import { Case } from '../case/case.entity.js';
 import { ContactAttempt, Referral } from './referral.entity.js';
@@ -34,7 +35,6 @@ export async function listTeamReferrals(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<ConnectionShape<Referral>> {
-  const limit = pageSize(first);
   let teamIds = scopedTeamIds(ctx);
   if (filter?.teamId) {
     assertTeamInScope(ctx, filter.teamId, 'filter.teamId');
@@ -43,19 +43,9 @@ export async function listTeamReferrals(
   const where: FilterQuery<Referral> = { team: { $in: teamIds } };
   if (filter?.status?.length) where.status = { $in: filter.status };
   if (filter?.kind) where.kind = filter.kind;
-  const keyset: FilterQuery<Referral> = { ...where };
-  if (after) {
-    const [at, id] = decodeCursor(after);
-    const atDate = new Date(at);
-    if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError('after', 'is not a valid cursor');
-    keyset.$or = [{ receivedAt: { $lt: atDate } }, { receivedAt: atDate, id: { $lt: id } }];
-  }
-  const [rows, total] = await Promise.all([
-    ctx.em.find(Referral, keyset, { orderBy: { receivedAt: 'desc', id: 'desc' }, limit: limit + 1 }),
-    ctx.em.fork().count(Referral, where),
-  ]);
-  for (const r of rows.slice(0, limit)) ctx.audit.read('Referral', r.id, r.household?.id ?? null);
-  return toConnection(rows, limit, total, (r) => r.receivedAt, !!after);
+  const page = await keysetPage(ctx.em, Referral, where, 'receivedAt', first, after);
+  for (const { node } of page.edges) ctx.audit.read('Referral', node.id, node.household?.id ?? null);
+  return page;
 }
 
 export async function triageReferral(ctx: Context, input: TriageReferralInput): Promise<Referral> {

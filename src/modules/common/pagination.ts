@@ -1,0 +1,36 @@
+import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
+import { BadInputError } from './errors.js';
+import { decodeCursor, pageSize, toConnection, type ConnectionShape } from './connection.js';
+import { isUuid } from '../../permissions/scope.js';
+
+/**
+ * One page of a list, newest first, by keyset on (sortField, id): stable under inserts and
+ * cheap at any depth. `where` must already hold the viewer's scope; the total count uses
+ * the same filter without the cursor.
+ */
+export async function keysetPage<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  sortField: keyof T & string,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<ConnectionShape<T>> {
+  const limit = pageSize(first);
+  let pageWhere = where;
+  if (after) {
+    const [at, id] = decodeCursor(after);
+    const atDate = new Date(at);
+    if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError('after', 'is not a valid cursor');
+    pageWhere = {
+      $and: [where, { $or: [{ [sortField]: { $lt: atDate } }, { [sortField]: atDate, id: { $lt: id } }] }],
+    } as FilterQuery<T>;
+  }
+  const orderBy = { [sortField]: 'desc', id: 'desc' } as QueryOrderMap<T>;
+  const [rows, total] = await Promise.all([
+    em.find(entity, pageWhere, { orderBy, limit: limit + 1 }),
+    // A fork runs the count on its own connection, in parallel with the page.
+    em.fork().count(entity, where),
+  ]);
+  return toConnection(rows as T[], limit, total, (row) => row[sortField] as Date, !!after);
+}
