@@ -15,13 +15,17 @@ import {
   CareDecision,
   CareForm,
   CaseStatus,
+  CheckInGoing,
   ClosureReason,
   ConsentPurpose,
   ContactKind,
+  DayPart,
   FeedbackKind,
   FeedbackStatus,
   GoalStatus,
   HouseholdRelation,
+  InformalCareRequestStatus,
+  MatchStatus,
   OrganisationKind,
   ReferralKind,
   ReferralSource,
@@ -29,6 +33,7 @@ import {
   Role,
   TeamKind,
   Urgency,
+  Weekday,
   WorkerChangeStatus,
   ZrmDomain,
   ZrmKind,
@@ -48,6 +53,10 @@ import { Consent } from '../src/modules/consent/consent.entity.js';
 import { Feedback } from '../src/modules/feedback/feedback.entity.js';
 import { WorkerChangeRequest } from '../src/modules/feedback/worker-change-request.entity.js';
 import { ContactAttempt, Referral } from '../src/modules/referral/referral.entity.js';
+import { FlexAssignment } from '../src/modules/flex/flex-assignment.entity.js';
+import { type AvailabilitySlot, Volunteer } from '../src/modules/informal-care/volunteer.entity.js';
+import { CaseDiscussion, InformalCareRequest, MatchCheckIn, VolunteerMatch } from '../src/modules/informal-care/informal-care.entity.js';
+import { LANGUAGES, SKILLS, type Skill } from '../src/modules/informal-care/vocabulary.js';
 import { encryptBsn, hashBsn, makeBsn } from '../src/modules/household/bsn.js';
 import { addDays, daysBetween, DAY_MS, Rng, toDateString } from './random.js';
 
@@ -122,26 +131,48 @@ export function postcodeIn(area: string, rng: Rng = defaultRng): string {
 // Reference vocabulary (realistic Dutch demo data)
 // ---------------------------------------------------------------------------------------
 
-export type Background = 'dutch' | 'moroccan' | 'turkish';
+/**
+ * Cultural background of generated names and languages. Households are drawn from the
+ * first three; volunteers from all of them. Languages are English names (LANGUAGES).
+ */
+export type Background = 'dutch' | 'moroccan' | 'turkish' | 'polish' | 'antillean' | 'somali';
 
 export const NAMES: Record<Background, { male: readonly string[]; female: readonly string[]; family: readonly string[]; languages: readonly string[][] }> = {
   dutch: {
     male: ['Jan', 'Pieter', 'Kees', 'Henk', 'Willem', 'Gerrit', 'Sander', 'Thijs', 'Bas', 'Ruud', 'Mark', 'Joost', 'Daan', 'Sem', 'Lucas', 'Bram', 'Jeroen', 'Wim', 'Martijn', 'Niels'],
     female: ['Anna', 'Marieke', 'Sanne', 'Lotte', 'Ingrid', 'Els', 'Joke', 'Annemarie', 'Fleur', 'Eva', 'Ilse', 'Femke', 'Noor', 'Tess', 'Mila', 'Wilma', 'Gerda', 'Linda', 'Esther', 'Sophie'],
     family: ['de Vries', 'Jansen', 'van den Berg', 'Bakker', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder', 'de Groot', 'Bos', 'Vos', 'Peters', 'Hendriks', 'van Leeuwen', 'Dekker', 'Brouwer', 'de Wit', 'Dijkstra', 'van Dijk', 'Verhoeven', 'Kok', 'Schouten', 'van der Linden', 'Willemsen'],
-    languages: [['nl'], ['nl'], ['nl'], ['nl', 'en']],
+    languages: [['Dutch'], ['Dutch'], ['Dutch'], ['Dutch', 'English']],
   },
   moroccan: {
     male: ['Mohamed', 'Ahmed', 'Youssef', 'Said', 'Mustafa', 'Karim', 'Hamza', 'Bilal', 'Ayoub', 'Rachid', 'Soufiane', 'Abdelkader', 'Mounir', 'Ilias'],
     female: ['Fatima', 'Khadija', 'Naima', 'Samira', 'Hanane', 'Malika', 'Nora', 'Yasmina', 'Imane', 'Salma', 'Latifa', 'Meryem', 'Hafsa', 'Zineb'],
     family: ['El Amrani', 'Bouzid', 'Benali', 'El Idrissi', 'Ouali', 'Haddou', 'Azzouzi', 'El Khattabi', 'Boukhari', 'Ait Taleb', 'Ziani', 'Chaouch', 'El Hamdaoui', 'Bakkali'],
-    languages: [['nl', 'ar'], ['ar', 'ber'], ['nl', 'ber'], ['ar'], ['nl', 'ar', 'fr']],
+    languages: [['Dutch', 'Arabic'], ['Arabic', 'Tamazight'], ['Dutch', 'Tamazight'], ['Arabic'], ['Dutch', 'Arabic', 'French']],
   },
   turkish: {
     male: ['Mehmet', 'Mustafa', 'Ahmet', 'Hüseyin', 'Emre', 'Burak', 'Yusuf', 'Kemal', 'Murat', 'Onur', 'Hakan', 'Serkan', 'Osman'],
     female: ['Ayşe', 'Fatma', 'Elif', 'Zeynep', 'Emine', 'Hatice', 'Esra', 'Merve', 'Derya', 'Selin', 'Sibel', 'Gül', 'Büşra'],
     family: ['Yılmaz', 'Kaya', 'Demir', 'Şahin', 'Çelik', 'Yıldız', 'Aydın', 'Öztürk', 'Arslan', 'Doğan', 'Koç', 'Kurt', 'Özdemir', 'Polat'],
-    languages: [['nl', 'tr'], ['tr'], ['tr', 'nl'], ['tr', 'ku']],
+    languages: [['Dutch', 'Turkish'], ['Turkish'], ['Turkish', 'Dutch'], ['Turkish', 'English']],
+  },
+  polish: {
+    male: ['Piotr', 'Tomasz', 'Krzysztof', 'Paweł', 'Marek', 'Michał', 'Łukasz', 'Jakub', 'Andrzej', 'Grzegorz'],
+    female: ['Anna', 'Katarzyna', 'Magdalena', 'Agnieszka', 'Joanna', 'Monika', 'Ewa', 'Marta', 'Aleksandra', 'Dorota'],
+    family: ['Nowak', 'Kowalski', 'Wiśniewski', 'Wójcik', 'Kamiński', 'Lewandowski', 'Zieliński', 'Szymański', 'Dąbrowski', 'Mazur'],
+    languages: [['Polish', 'Dutch'], ['Polish', 'English'], ['Polish', 'Dutch', 'English']],
+  },
+  antillean: {
+    male: ['Ryan', 'Giovanni', 'Jurgen', 'Shurandy', 'Rignald', 'Dwayne', 'Edsel', 'Ruthmar'],
+    female: ['Shanaira', 'Jeanine', 'Xiomara', 'Sharon', 'Ashanti', 'Rachelle', 'Jozaira', 'Naomi'],
+    family: ['Martina', 'Isenia', 'Statia', 'Rosaria', 'Francisca', 'Wawoe', 'Cijntje', 'Maduro', 'Römer', 'Piar'],
+    languages: [['Papiamento', 'Dutch'], ['Papiamento', 'Dutch', 'Spanish'], ['Dutch', 'Papiamento', 'English']],
+  },
+  somali: {
+    male: ['Abdirahman', 'Abdullahi', 'Mohamud', 'Hassan', 'Liban', 'Abdi', 'Farah', 'Yusuf'],
+    female: ['Hodan', 'Sahra', 'Ayaan', 'Fadumo', 'Hibo', 'Nasra', 'Amina', 'Ifrah'],
+    family: ['Warsame', 'Mohamed', 'Abdi', 'Hussein', 'Osman', 'Jama', 'Ahmed', 'Farah', 'Ali', 'Nur'],
+    languages: [['Somali', 'Dutch'], ['Somali', 'Dutch', 'English'], ['Somali', 'Arabic', 'Dutch']],
   },
 };
 
@@ -463,7 +494,7 @@ export function buildHousehold(em: EntityManager, o: HouseholdOverrides): BuiltH
       bsnHash: bsn ? hashBsn(bsn, bsnKey) : null,
       bsnLast4: bsn ? bsn.slice(-4) : null,
       phone: pick(spec.phone, () => (age >= 14 && rng.chance(adult ? 0.9 : 0.6) ? mobilePhone(rng) : null)),
-      languages: spec.languages ?? (age < 12 ? ['nl'] : [...householdLanguages]),
+      languages: spec.languages ?? (age < 12 ? ['Dutch'] : [...householdLanguages]),
       relation,
     });
   });
@@ -767,8 +798,13 @@ export interface ReferralOverrides extends FactoryOptions {
   externalId?: string;
   status?: ReferralStatus;
   receivedAt?: Date;
-  /** Copy the subject (name, birth date, address, phone) from this resident; its household must be loaded. */
+  /**
+   * Copy the subject (name, birth date, address, phone) from this resident; its household must be loaded.
+   * The referral is then matched: `household` and `resident` are linked (unless `linkResident: false`).
+   */
   resident?: Resident;
+  /** Link `resident` as the matched resident (default true when `resident` is given). */
+  linkResident?: boolean;
   subjectGivenName?: string;
   subjectFamilyName?: string;
   subjectBirthDate?: string | null;
@@ -832,6 +868,7 @@ export function buildReferral(em: EntityManager, o: ReferralOverrides): Referral
     consentObtained: o.consentObtained ?? true,
     household: o.household ?? (resident ? residentHousehold : null) ?? null,
     case: o.case ?? null,
+    resident: resident && o.linkResident !== false ? resident : null,
     createdAt: receivedAt,
     updatedAt: receivedAt,
   });
@@ -933,5 +970,366 @@ export function buildWorkerChangeRequest(em: EntityManager, o: WorkerChangeOverr
     requestedBy: o.requestedBy,
     createdAt: requestedAt,
     updatedAt: decidedAt ?? requestedAt,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Flex assignments
+// ---------------------------------------------------------------------------------------
+
+/** `YYYY-MM-DD`, `months` calendar months after `d` (UTC; the day clamped to the month's end). */
+export function addMonthsDate(d: Date, months: number): string {
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + months;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return toDateString(new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), last))));
+}
+
+export interface FlexAssignmentOverrides extends FactoryOptions {
+  /** The flex worker. */
+  staff: Staff;
+  case: Case;
+  /** Usually the lead of the case's team. */
+  assignedBy: Staff;
+  /** Last day of access (inclusive), `YYYY-MM-DD`. Default: three months from `now`. */
+  until?: string;
+  createdAt?: Date;
+}
+
+export function buildFlexAssignment(em: EntityManager, o: FlexAssignmentOverrides): FlexAssignment {
+  const rng = rngOf(o);
+  const now = nowOf(o);
+  const { from } = caseWindow(o.case, now);
+  const createdAt = o.createdAt ?? rng.officeTimeBetween(new Date(Math.max(from.getTime(), addDays(now, -14).getTime())), new Date(now.getTime() - HOUR_MS));
+  return make(em, FlexAssignment, {
+    staff: o.staff,
+    case: o.case,
+    until: o.until ?? addMonthsDate(now, 3),
+    assignedBy: o.assignedBy,
+    createdAt,
+    updatedAt: createdAt,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Informal care: volunteers, requests, case discussions, matches, check-ins
+// ---------------------------------------------------------------------------------------
+
+const WEEKDAYS: readonly Weekday[] = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY, Weekday.SATURDAY, Weekday.SUNDAY];
+const DAY_PARTS: readonly DayPart[] = [DayPart.MORNING, DayPart.AFTERNOON, DayPart.EVENING];
+const ALL_SLOTS: readonly AvailabilitySlot[] = WEEKDAYS.flatMap((day) => DAY_PARTS.map((part) => ({ day, part })));
+
+/** `n` distinct weekly slots (weekday daytime more likely than evenings and weekends), in week order. */
+export function randomAvailability(rng: Rng, n: number): AvailabilitySlot[] {
+  const weighted = ALL_SLOTS.map((slot) => {
+    const weekend = slot.day === Weekday.SATURDAY || slot.day === Weekday.SUNDAY;
+    return { slot, key: rng.next() * (weekend ? 0.5 : 1) * (slot.part === DayPart.EVENING ? 0.6 : 1) };
+  });
+  return weighted
+    .sort((a, b) => b.key - a.key)
+    .slice(0, Math.max(0, Math.min(n, ALL_SLOTS.length)))
+    .map((w) => w.slot)
+    .sort((a, b) => ALL_SLOTS.indexOf(a) - ALL_SLOTS.indexOf(b))
+    .map((s) => ({ day: s.day, part: s.part }));
+}
+
+/** Skills in vocabulary order. */
+function inSkillOrder(skills: readonly string[]): string[] {
+  return [...new Set(skills)].sort((a, b) => SKILLS.indexOf(a as Skill) - SKILLS.indexOf(b as Skill));
+}
+
+/** What a volunteer is asked to do, per need (Dutch: the volunteer reads it). */
+export const TASK_BY_SKILL: Record<Skill, string> = {
+  shopping: 'Wekelijks samen boodschappen doen',
+  company: 'Eens per week op de koffie en een praatje',
+  walking: 'Samen een wandeling maken in de wijk',
+  paperwork: 'Samen de post en papieren doornemen',
+  'language-practice': 'Nederlands oefenen in gewone gesprekken',
+  transport: 'Vervoer naar afspraken of activiteiten',
+  'odd-jobs': 'Kleine klusjes in huis',
+  gardening: 'Helpen in de tuin of op het balkon',
+  cooking: 'Samen koken en een maaltijd delen',
+  'digital-skills': 'Helpen met de telefoon, DigiD en online formulieren',
+  'child-activities': 'Activiteiten met de kinderen, bijvoorbeeld huiswerk of buitenspelen',
+  administration: 'Meehelpen het huishoudboekje bij te houden',
+  'accompany-appointments': 'Meegaan naar afspraken bij instanties of de huisarts',
+  sports: 'Samen sporten of bewegen',
+  reading: 'Samen lezen of voorlezen',
+};
+
+export interface VolunteerOverrides extends FactoryOptions {
+  organisation: Organisation;
+  givenName?: string;
+  familyName?: string;
+  /** The login. Default: derived from the name with a unique suffix. */
+  email?: string;
+  phone?: string | null;
+  /** Normalised `1234AB`. Default: in one of `areas`. */
+  postcode?: string;
+  /** Postcode areas (four digits) to draw the postcode from; default the Utrecht range. */
+  areas?: readonly string[];
+  background?: Background;
+  /** From SKILLS. Default: two to five of them. */
+  skills?: string[];
+  /** From LANGUAGES. Default: those of the background, mostly with Dutch. */
+  languages?: string[];
+  availability?: AvailabilitySlot[];
+  maxMatches?: number;
+  /** `YYYY-MM-DD`; default within the last three years (a VOG older than that blocks new matches). */
+  vogIssuedAt?: string | null;
+  active?: boolean;
+  createdAt?: Date;
+}
+
+export function buildVolunteer(em: EntityManager, o: VolunteerOverrides): Volunteer {
+  const rng = rngOf(o);
+  const now = nowOf(o);
+  const background = o.background ?? rng.weighted<Background>([['dutch', 50], ['moroccan', 18], ['turkish', 12], ['polish', 8], ['antillean', 6], ['somali', 6]]);
+  const names = NAMES[background];
+  const male = rng.chance(0.4);
+  const givenName = o.givenName ?? rng.pick(male ? names.male : names.female);
+  const familyName = o.familyName ?? rng.pick(names.family);
+  const areas = o.areas && o.areas.length > 0 ? o.areas : [String(rng.int(3511, 3585))];
+  const area = rng.pick(areas);
+
+  const languages = (() => {
+    const out = [...rng.pick(names.languages)];
+    if (!out.includes('Dutch') && rng.chance(0.9)) out.unshift('Dutch');
+    if (!out.includes('English') && rng.chance(0.3)) out.push('English');
+    if (rng.chance(0.1)) out.push(rng.pick(['French', 'Spanish', 'Farsi', 'Tigrinya', 'Arabic'] as const));
+    return [...new Set(out)].filter((l) => (LANGUAGES as readonly string[]).includes(l));
+  })();
+  const skills = inSkillOrder(rng.sample(SKILLS, rng.int(2, 5)));
+  const availability = randomAvailability(rng, rng.int(2, 5));
+  const maxMatches = rng.weighted([[1, 30], [2, 50], [3, 20]]);
+  const vog = toDateString(addDays(now, -rng.int(14, 1050)));
+  const createdAt = o.createdAt ?? rng.officeHours(addDays(now, -rng.int(30, 900)));
+
+  return make(em, Volunteer, {
+    organisation: o.organisation,
+    givenName,
+    familyName,
+    email: (o.email ?? `${slugify(`${givenName} ${familyName}`).replace(/-/g, '.')}.${uniqueSuffix()}@voordeur.test`).toLowerCase(),
+    phone: pick(o.phone, () => mobilePhone(rng)),
+    postcode: o.postcode ?? postcodeIn(area, rng),
+    skills: o.skills ?? skills,
+    languages: o.languages ?? languages,
+    availability: o.availability ?? availability,
+    maxMatches: o.maxMatches ?? maxMatches,
+    vogIssuedAt: pick(o.vogIssuedAt, () => vog),
+    active: o.active ?? true,
+    createdAt,
+    updatedAt: createdAt,
+  });
+}
+
+const REQUEST_NOTES: readonly string[] = [
+  'Bewoner zit veel alleen thuis sinds het overlijden van de partner; wil graag iemand om mee te praten.',
+  'Moeder wil haar Nederlands verbeteren om zelf met school te kunnen praten.',
+  'Post stapelt zich op; met iemand samen kijken geeft rust.',
+  'Na de heupoperatie lukt boodschappen doen even niet zelfstandig.',
+  'Kinderen zouden baat hebben bij een vast iemand voor huiswerk en buitenspelen.',
+  'Durft niet alleen naar afspraken bij instanties; een maatje zou helpen.',
+  'Wil graag meer bewegen maar mist iemand om mee te gaan.',
+];
+
+export interface InformalCareRequestOverrides extends FactoryOptions {
+  /** Its household must be loaded (the postcode area is copied from it). */
+  case: Case;
+  requestedBy: Staff;
+  /** The household member the request is for. */
+  resident?: Resident | null;
+  team?: Team;
+  status?: InformalCareRequestStatus;
+  /** From SKILLS. Default: one to three of them. */
+  needs?: string[];
+  /** Default: the resident's languages (or Dutch). */
+  languages?: string[];
+  availability?: AvailabilitySlot[];
+  note?: string | null;
+  /** Default: the first four digits of the household's postcode. */
+  postcode4?: string;
+  createdAt?: Date;
+}
+
+export function buildInformalCareRequest(em: EntityManager, o: InformalCareRequestOverrides): InformalCareRequest {
+  const rng = rngOf(o);
+  const now = nowOf(o);
+  const postcode = o.case.household?.postcode;
+  if (!o.postcode4 && typeof postcode !== 'string') throw new Error("buildInformalCareRequest: the case's household must be loaded (or pass `postcode4`)");
+  const { from, to } = caseWindow(o.case, now);
+  const createdAt = o.createdAt ?? rng.officeTimeBetween(from, to);
+  const needs = inSkillOrder(rng.sample(SKILLS, rng.int(1, 3)));
+  const residentLanguages = (o.resident?.languages ?? []).filter((l) => (LANGUAGES as readonly string[]).includes(l));
+  return make(em, InformalCareRequest, {
+    case: o.case,
+    resident: o.resident ?? null,
+    team: o.team ?? o.case.team,
+    status: o.status ?? InformalCareRequestStatus.OPEN,
+    needs: o.needs ?? needs,
+    languages: o.languages ?? (residentLanguages.length > 0 ? residentLanguages : ['Dutch']),
+    availability: o.availability ?? randomAvailability(rng, rng.int(1, 3)),
+    note: pick(o.note, () => rng.pick(REQUEST_NOTES)),
+    postcode4: o.postcode4 ?? postcode!.slice(0, 4),
+    requestedBy: o.requestedBy,
+    createdAt,
+    updatedAt: createdAt,
+  });
+}
+
+export interface CaseDiscussionOverrides extends FactoryOptions {
+  case: Case;
+  /** The team's informal-care ambassador. */
+  ambassador: Staff;
+  team?: Team;
+  discussedAt?: Date;
+  informalCarePossible?: boolean;
+  note?: string | null;
+}
+
+export function buildCaseDiscussion(em: EntityManager, o: CaseDiscussionOverrides): CaseDiscussion {
+  const rng = rngOf(o);
+  const { from, to } = caseWindow(o.case, nowOf(o));
+  const discussedAt = o.discussedAt ?? rng.officeTimeBetween(from, to);
+  const possible = o.informalCarePossible ?? rng.chance(0.6);
+  return make(em, CaseDiscussion, {
+    case: o.case,
+    team: o.team ?? o.case.team,
+    ambassador: o.ambassador,
+    discussedAt,
+    informalCarePossible: possible,
+    note: pick(o.note, () =>
+      possible
+        ? rng.pick(['Een maatje voor wekelijks contact lijkt passend; bewoner staat ervoor open.', 'Praktische hulp door een vrijwilliger kan het netwerk ontlasten.'])
+        : rng.pick(['Eerst professionele hulp nodig; informele zorg nu nog niet passend.', 'Bewoner wil (nog) geen vrijwilliger over de vloer.']),
+    ),
+    createdAt: discussedAt,
+    updatedAt: discussedAt,
+  });
+}
+
+export interface VolunteerMatchOverrides extends FactoryOptions {
+  request: InformalCareRequest;
+  volunteer: Volunteer;
+  team?: Team;
+  status?: MatchStatus;
+  task?: string;
+  proposedAt?: Date;
+  respondedAt?: Date | null;
+  /** For ACTIVE and ENDED; the earlier moments are then placed between the request and this. */
+  startedAt?: Date | null;
+  endedAt?: Date | null;
+  endReason?: string | null;
+  /** Usually the team's ambassador. */
+  proposedBy?: Staff | null;
+}
+
+/**
+ * A match with dates coherent with its status: request created ≤ proposed ≤ responded
+ * (not for PROPOSED) ≤ started (ACTIVE, ENDED) ≤ ended (ENDED) < now.
+ */
+export function buildVolunteerMatch(em: EntityManager, o: VolunteerMatchOverrides): VolunteerMatch {
+  const rng = rngOf(o);
+  const now = nowOf(o);
+  const ceil = now.getTime() - HOUR_MS;
+  const floor = Math.min(o.request.createdAt.getTime(), ceil);
+  const status = o.status ?? MatchStatus.PROPOSED;
+  const responded = status !== MatchStatus.PROPOSED;
+  const started = status === MatchStatus.ACTIVE || status === MatchStatus.ENDED;
+  const ended = status === MatchStatus.ENDED;
+
+  // Gaps in days along the chain: proposed, responded, started, ended.
+  const gaps = [rng.int(1, 7) + rng.next(), responded ? 0.2 + rng.next() * 4 : 0, started ? rng.int(3, 14) + rng.next() : 0, ended ? rng.int(30, 150) + rng.next() : 0];
+  const startOverride = started ? o.startedAt : undefined;
+  let moments: number[];
+  if (startOverride) {
+    // Proposed and responded shortly before the given start (never before the request); ended after it.
+    const s = startOverride.getTime();
+    let [g1, g2] = [gaps[0]! * 0.3 + gaps[1]!, gaps[2]!];
+    const before = Math.max(0, (s - floor) / DAY_MS);
+    if (g1 + g2 > before) {
+      const f = (before * (0.6 + 0.3 * rng.next())) / (g1 + g2);
+      g1 *= f;
+      g2 *= f;
+    }
+    const end = Math.min(ceil, s + gaps[3]! * DAY_MS);
+    moments = [s - (g1 + g2) * DAY_MS, s - g2 * DAY_MS, s, end];
+  } else {
+    // Forward from the request (or the given proposal), scaled down when it would overshoot now.
+    const anchorIndex = o.proposedAt ? 0 : -1;
+    const anchor = o.proposedAt ? o.proposedAt.getTime() : floor;
+    const total = gaps.reduce((a, g, i) => (i > anchorIndex ? a + g : a), 0);
+    const room = Math.max(0, (ceil - anchor) / DAY_MS);
+    const f = total > room ? (room * (0.6 + 0.35 * rng.next())) / total : 1;
+    let t = anchor;
+    moments = gaps.map((g, i) => (i <= anchorIndex ? anchor : (t = Math.min(ceil, t + g * f * DAY_MS))));
+  }
+  const clamp = (ms: number) => new Date(Math.min(ceil, Math.max(floor, ms)));
+
+  const proposedAt = o.proposedAt ?? clamp(moments[0]!);
+  const respondedAt = pick(o.respondedAt, () => (responded ? clamp(Math.max(proposedAt.getTime(), moments[1]!)) : null));
+  const startedAt = pick(o.startedAt, () => (started ? clamp(Math.max((respondedAt ?? proposedAt).getTime(), moments[2]!)) : null));
+  const endedAt = pick(o.endedAt, () => (ended ? clamp(Math.max(startedAt!.getTime(), moments[3]!)) : null));
+  const needs = o.request.needs.filter((n): n is Skill => (SKILLS as readonly string[]).includes(n));
+  const task = o.task ?? (needs.length > 0 ? needs.slice(0, 2).map((n) => TASK_BY_SKILL[n]).join('; ') : 'Wekelijks contact en meedenken');
+
+  return make(em, VolunteerMatch, {
+    request: o.request,
+    volunteer: o.volunteer,
+    team: o.team ?? o.request.team,
+    status,
+    task,
+    proposedAt,
+    respondedAt,
+    startedAt,
+    endedAt,
+    endReason: pick(o.endReason, () =>
+      ended
+        ? rng.pick(['Doel bereikt: bewoner gaat nu zelfstandig naar de inloop.', 'Vrijwilliger is verhuisd.', 'Bewoner heeft geen behoefte meer aan contact.'])
+        : status === MatchStatus.DECLINED
+          ? rng.pick(['Vrijwilliger heeft geen tijd op de gevraagde momenten.', 'Vrijwilliger vindt de afstand te groot.'])
+          : null,
+    ),
+    proposedBy: o.proposedBy ?? null,
+    createdAt: proposedAt,
+    updatedAt: endedAt ?? startedAt ?? respondedAt ?? proposedAt,
+  });
+}
+
+export interface MatchCheckInOverrides extends FactoryOptions {
+  /** A started match (ACTIVE or ENDED). */
+  match: VolunteerMatch;
+  recordedBy: Staff;
+  /** Default: about a month after the start (the first check-in is due then). */
+  at?: Date;
+  going?: CheckInGoing;
+  note?: string | null;
+}
+
+export function buildMatchCheckIn(em: EntityManager, o: MatchCheckInOverrides): MatchCheckIn {
+  const rng = rngOf(o);
+  const now = nowOf(o);
+  const start = (o.match.startedAt ?? o.match.proposedAt).getTime();
+  const end = Math.max(start, Math.min(now.getTime() - HOUR_MS, o.match.endedAt?.getTime() ?? Infinity));
+  const at = o.at ?? new Date(Math.min(end, Math.max(start, rng.officeHours(addDays(new Date(start), rng.int(28, 35))).getTime())));
+  const going =
+    o.going ??
+    (o.match.status === MatchStatus.ENDED
+      ? rng.weighted([[CheckInGoing.GOOD, 60], [CheckInGoing.CONCERN, 25], [CheckInGoing.STOPPED, 15]])
+      : rng.weighted([[CheckInGoing.GOOD, 75], [CheckInGoing.CONCERN, 25]]));
+  return make(em, MatchCheckIn, {
+    match: o.match,
+    at,
+    going,
+    note: pick(o.note, () =>
+      going === CheckInGoing.GOOD
+        ? rng.pick(['Klikt goed; ze spreken elke week af.', 'Bewoner kijkt uit naar de bezoekjes.'])
+        : going === CheckInGoing.CONCERN
+          ? rng.pick(['Afspraken gaan soms niet door; ambassadeur belt over twee weken opnieuw.', 'Vrijwilliger twijfelt of de hulpvraag bij haar past.'])
+          : 'Contact is gestopt; beide partijen zijn gebeld.',
+    ),
+    recordedBy: o.recordedBy,
+    createdAt: at,
+    updatedAt: at,
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GRAPHQL_LIMIT_DEFAULTS as LIMITS } from './graphql-limits.js';
 
 /**
  * All configuration comes from the environment and is validated once at start-up.
@@ -28,6 +29,14 @@ export const configSchema = z
     SEED_DEMO: boolish.default(true),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    // GraphQL defences; what each one means is in graphql-limits.ts and README.md.
+    GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(LIMITS.maxDepth),
+    GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(LIMITS.maxAliases),
+    GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(10_000_000).default(LIMITS.maxCost),
+    GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(LIMITS.maxTokens),
+    GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(LIMITS.maxDirectives),
+    GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(LIMITS.maxBodyBytes),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(LIMITS.rateLimitPerMinute),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './permissions/viewer.js';
 import type { AuditTrail } from './modules/audit/audit-trail.js';
+import { scopeOf } from './permissions/scope.js';
 import { Team } from './modules/team/team.entity.js';
 import { Staff } from './modules/staff/staff.entity.js';
 import { Organisation } from './modules/organisation/organisation.entity.js';
@@ -14,6 +15,10 @@ import { ZrmAssessment } from './modules/case/zrm-assessment.entity.js';
 import { CareAllocation } from './modules/case/care-allocation.entity.js';
 import { Consent } from './modules/consent/consent.entity.js';
 import { Referral, ContactAttempt } from './modules/referral/referral.entity.js';
+import { Disclosure } from './modules/audit/access-log.entity.js';
+import { Volunteer } from './modules/informal-care/volunteer.entity.js';
+import { InformalCareRequest } from './modules/informal-care/informal-care.entity.js';
+import { ConsentPurpose, Role } from './modules/common/enums.js';
 
 function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
   const map = new Map(rows.map((r) => [r.id, r]));
@@ -24,6 +29,14 @@ function groupBy<T>(ids: readonly string[], rows: T[], key: (row: T) => string):
   const map = new Map<string, T[]>(ids.map((id) => [id, []]));
   for (const row of rows) map.get(key(row))?.push(row);
   return ids.map((id) => map.get(id) ?? []);
+}
+
+export interface ContactPersonRow {
+  referral_id: string;
+  resident_id: string;
+  household_id: string | null;
+  name: string;
+  phone: string | null;
 }
 
 export interface NotesPage {
@@ -38,9 +51,11 @@ export interface NotesPage {
  * the audit READ of what they return.
  */
 export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: AuditTrail) {
-  const teams = () => [...(viewer?.teamIds ?? [])];
+  const scope = scopeOf(viewer);
   const opts = { cache: true } as const;
 
+  const caseSql = scope.caseSql('c');
+  const disclosed = new Set<string>();
   const noteLoaders = new Map<string, DataLoader<string, NotesPage>>();
 
   return {
@@ -68,7 +83,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     }, opts),
 
     household: new DataLoader<string, Household | null>(async (ids) => {
-      const rows = await em.find(Household, { id: { $in: [...ids] }, team: { $in: teams() } });
+      const rows = await em.find(Household, { $and: [{ id: { $in: [...ids] } }, scope.households()] });
       for (const h of rows) audit.read('Household', h.id, h.id);
       return byId(ids, rows);
     }, opts),
@@ -76,7 +91,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     membersOfHousehold: new DataLoader<string, Resident[]>(async (ids) => {
       const rows = await em.find(
         Resident,
-        { household: { $in: [...ids] }, team: { $in: teams() } },
+        { $and: [{ household: { $in: [...ids] } }, scope.residents()] },
         { orderBy: { birthDate: 'asc', id: 'asc' } },
       );
       for (const r of rows) audit.read('Resident', r.id, r.household.id);
@@ -84,7 +99,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     }, opts),
 
     case: new DataLoader<string, Case | null>(async (ids) => {
-      const rows = await em.find(Case, { id: { $in: [...ids] }, team: { $in: teams() } });
+      const rows = await em.find(Case, { $and: [{ id: { $in: [...ids] } }, scope.cases()] });
       for (const c of rows) audit.read('Case', c.id, c.household.id);
       return byId(ids, rows);
     }, opts),
@@ -92,7 +107,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     casesOfHousehold: new DataLoader<string, Case[]>(async (ids) => {
       const rows = await em.find(
         Case,
-        { household: { $in: [...ids] }, team: { $in: teams() } },
+        { $and: [{ household: { $in: [...ids] } }, scope.cases()] },
         { orderBy: { registeredAt: 'desc', id: 'desc' } },
       );
       for (const c of rows) audit.read('Case', c.id, c.household.id);
@@ -102,8 +117,8 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     goalsOfCase: new DataLoader<string, Goal[]>(async (ids) => {
       const rows = await em.find(
         Goal,
-        { case: { id: { $in: [...ids] }, team: { $in: teams() } } },
-        { orderBy: { createdAt: 'asc', id: 'asc' }, populate: [] },
+        { $and: [{ case: { $in: [...ids] } }, { case: scope.cases() }] },
+        { orderBy: { createdAt: 'asc', id: 'asc' } },
       );
       return groupBy(ids, rows, (g) => g.case.id);
     }, opts),
@@ -111,7 +126,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     zrmOfCase: new DataLoader<string, ZrmAssessment[]>(async (ids) => {
       const rows = await em.find(
         ZrmAssessment,
-        { case: { id: { $in: [...ids] }, team: { $in: teams() } } },
+        { $and: [{ case: { $in: [...ids] } }, { case: scope.cases() }] },
         { orderBy: { assessedAt: 'desc', id: 'desc' }, populate: ['case'] },
       );
       for (const z of rows) audit.read('ZrmAssessment', z.id, z.case.household.id);
@@ -120,13 +135,12 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
 
     /** Only the newest assessment per case: DISTINCT ON in SQL, not a filter in memory. */
     latestZrmOfCase: new DataLoader<string, ZrmAssessment | null>(async (ids) => {
-      if (teams().length === 0) return ids.map(() => null);
       const rows = await em
         .getConnection()
         .execute<{ id: string; household_id: string }[]>(
           `select distinct on (z.case_id) z.id, c.household_id from zrm_assessment z join "case" c on c.id = z.case_id
-           where z.case_id in (?) and c.team_id in (?) order by z.case_id, z.assessed_at desc, z.id desc`,
-          [[...ids], teams()],
+           where z.case_id in (?) and ${caseSql.sql} order by z.case_id, z.assessed_at desc, z.id desc`,
+          [[...ids], ...caseSql.params],
         );
       const list = rows.length ? await em.find(ZrmAssessment, { id: { $in: rows.map((r) => r.id) } }) : [];
       for (const r of rows) audit.read('ZrmAssessment', r.id, r.household_id);
@@ -137,7 +151,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     careAllocationsOfCase: new DataLoader<string, CareAllocation[]>(async (ids) => {
       const rows = await em.find(
         CareAllocation,
-        { case: { id: { $in: [...ids] }, team: { $in: teams() } } },
+        { $and: [{ case: { $in: [...ids] } }, { case: scope.cases() }] },
         { orderBy: { investigationStartedAt: 'asc', id: 'asc' } },
       );
       return groupBy(ids, rows, (a) => a.case.id);
@@ -146,7 +160,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     consentsOfHousehold: new DataLoader<string, Consent[]>(async (ids) => {
       const rows = await em.find(
         Consent,
-        { resident: { household: { $in: [...ids] } }, team: { $in: teams() } },
+        { $and: [{ resident: { household: { $in: [...ids] } } }, { resident: scope.residents() }] },
         { orderBy: { grantedAt: 'desc', id: 'asc' }, populate: ['resident'] },
       );
       for (const c of rows) audit.read('Consent', c.id, c.resident.household.id);
@@ -156,7 +170,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     referralOfCase: new DataLoader<string, Referral | null>(async (ids) => {
       const rows = await em.find(
         Referral,
-        { case: { $in: [...ids] }, team: { $in: teams() } },
+        { $and: [{ case: { $in: [...ids] } }, scope.referrals()] },
         { orderBy: { receivedAt: 'asc', id: 'asc' } },
       );
       const map = new Map<string, Referral>();
@@ -168,10 +182,92 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     contactAttemptsOfReferral: new DataLoader<string, ContactAttempt[]>(async (ids) => {
       const rows = await em.find(
         ContactAttempt,
-        { referral: { id: { $in: [...ids] }, team: { $in: teams() } } },
+        { $and: [{ referral: { $in: [...ids] } }, { referral: scope.referrals() }] },
         { orderBy: { at: 'asc', id: 'asc' } },
       );
       return groupBy(ids, rows, (a) => a.referral.id);
+    }, opts),
+
+    /** A case's household id, for audit rows of objects hanging off a case. */
+    householdIdOfCase: new DataLoader<string, string | null>(async (ids) => {
+      const rows = await em.getConnection().execute<{ id: string; household_id: string }[]>(
+        'select id, household_id from "case" where id in (?)',
+        [[...ids]],
+      );
+      const map = new Map(rows.map((r) => [r.id, r.household_id]));
+      return ids.map((id) => map.get(id) ?? null);
+    }, opts),
+
+    /**
+     * A resident's given name and phone only, for the pseudonymised informal-care views. Callers
+     * reach it only through a request or match that was already scoped to the viewer.
+     */
+    residentContact: new DataLoader<string, { id: string; given_name: string; phone: string | null; household_id: string } | null>(
+      async (ids) => {
+        const rows = await em
+          .getConnection()
+          .execute<{ id: string; given_name: string; phone: string | null; household_id: string }[]>(
+            'select id, given_name, phone, household_id from resident where id in (?)',
+            [[...ids]],
+          );
+        const map = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => map.get(id) ?? null);
+      },
+      opts,
+    ),
+
+    informalCareRequest: new DataLoader<string, InformalCareRequest | null>(
+      async (ids) => byId(ids, await em.find(InformalCareRequest, { id: { $in: [...ids] } })),
+      opts,
+    ),
+
+    volunteer: new DataLoader<string, Volunteer | null>(async (ids) => byId(ids, await em.find(Volunteer, { id: { $in: [...ids] } })), opts),
+
+    liveMatchCount: new DataLoader<string, number>(async (ids) => {
+      const rows = await em.getConnection().execute<{ volunteer_id: string; n: string }[]>(
+        `select volunteer_id, count(*) as n from volunteer_match
+         where volunteer_id in (?) and status in ('PROPOSED', 'ACCEPTED', 'ACTIVE') group by volunteer_id`,
+        [[...ids]],
+      );
+      const map = new Map(rows.map((r) => [r.volunteer_id, Number(r.n)]));
+      return ids.map((id) => map.get(id) ?? 0);
+    }, opts),
+
+    /**
+     * The coordinator a GP practice may reach (GP–worker tandem): only for the practice that
+     * sent the referral, only while the resident's GP_TANDEM consent for that practice is
+     * active (checked in this query, so a revocation counts from the next request on), and
+     * every disclosure is written to the resident's disclosure log.
+     */
+    contactPersonOfReferral: new DataLoader<string, ContactPersonRow | null>(async (ids) => {
+      if (viewer?.kind !== 'partner' || viewer.role !== Role.PARTNER_GP || !viewer.organisationId) return ids.map(() => null);
+      const rows = await em.getConnection().execute<ContactPersonRow[]>(
+        `select r.id as referral_id, r.resident_id, r.household_id, s.name, s.phone
+         from referral r
+         join "case" c on c.id = r.case_id and c.status <> 'CLOSED'
+         join staff s on s.id = c.coordinator_id
+         where r.id in (?) and r.from_id = ? and exists (
+           select 1 from consent k
+           where k.resident_id = r.resident_id and k.recipient_id = r.from_id and k.purpose = ?
+             and k.granted_at <= now() and (k.revoked_at is null or k.revoked_at > now()))`,
+        [[...ids], viewer.organisationId, ConsentPurpose.GP_TANDEM],
+      );
+      const fresh = rows.filter((r) => !disclosed.has(r.referral_id));
+      if (fresh.length) {
+        fresh.forEach((r) => disclosed.add(r.referral_id));
+        await em.fork().insertMany(
+          Disclosure,
+          fresh.map((r) => ({
+            residentId: r.resident_id,
+            recipientId: viewer.organisationId!,
+            purpose: ConsentPurpose.GP_TANDEM,
+            what: 'coordinator name and phone',
+          })),
+        );
+        for (const r of fresh) audit.export('Referral', r.referral_id, r.household_id);
+      }
+      const map = new Map(rows.map((r) => [r.referral_id, r]));
+      return ids.map((id) => map.get(id) ?? null);
     }, opts),
 
     /**
@@ -183,16 +279,15 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       let loader = noteLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<string, NotesPage>(async (ids) => {
-          if (teams().length === 0) return ids.map(() => ({ rows: [], totalCount: 0 }));
           const afterSql = after ? 'and (n.created_at, n.id) < (?::timestamptz, ?::uuid)' : '';
-          const params: unknown[] = [[...ids], teams(), ...(after ? [String(after[0]), after[1]] : []), first + 1];
+          const params: unknown[] = [[...ids], ...caseSql.params, ...(after ? [String(after[0]), after[1]] : []), first + 1];
           const ranked = await em.getConnection().execute<{ id: string; case_id: string; household_id: string; total: string }[]>(
             `select id, case_id, household_id, total from (
                select n.id, n.case_id, c.household_id,
                       (select count(*) from case_note x where x.case_id = n.case_id) as total,
                       row_number() over (partition by n.case_id order by n.created_at desc, n.id desc) as rn
                from case_note n join "case" c on c.id = n.case_id
-               where n.case_id in (?) and c.team_id in (?) ${afterSql}) t
+               where n.case_id in (?) and ${caseSql.sql} ${afterSql}) t
              where rn <= ?`,
             params,
           );

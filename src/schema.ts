@@ -6,15 +6,20 @@ import { applyMiddleware } from 'graphql-middleware';
 import './modules/common/enums.js';
 import { CaseNoteResolver, CaseResolver } from './modules/case/case.resolver.js';
 import { HouseholdResolver } from './modules/household/household.resolver.js';
-import { OrganisationResolver, StaffResolver, TeamResolver } from './modules/staff/staff.resolver.js';
+import { MeResolver, OrganisationResolver, StaffResolver, TeamResolver } from './modules/staff/staff.resolver.js';
 import { ReferralResolver } from './modules/referral/referral.resolver.js';
 import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { FeedbackResolver, WorkerChangeResolver } from './modules/feedback/feedback.resolver.js';
 import { AccessReportResolver } from './modules/audit/access-report.resolver.js';
+import { InformalCareRequestResolver, VolunteerMatchResolver, VolunteerResolver } from './modules/informal-care/informal-care.resolver.js';
+import { FlexAssignmentResolver } from './modules/flex/flex.service.js';
+import { CaseCountsResolver, TeamCaseCountsResolver } from './modules/report/case-counts.js';
+import { ResidentsRightsResolver } from './modules/household/residents-rights.js';
 import { permissions } from './permissions/permissions.js';
 
 export const resolvers = [
   TeamResolver,
+  MeResolver,
   StaffResolver,
   OrganisationResolver,
   HouseholdResolver,
@@ -25,6 +30,13 @@ export const resolvers = [
   FeedbackResolver,
   WorkerChangeResolver,
   AccessReportResolver,
+  InformalCareRequestResolver,
+  VolunteerResolver,
+  VolunteerMatchResolver,
+  FlexAssignmentResolver,
+  CaseCountsResolver,
+  TeamCaseCountsResolver,
+  ResidentsRightsResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;

@@ -6,20 +6,22 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Redis } from 'ioredis';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import type { Orm } from './db/database.js';
 import type { Context } from './context.js';
 import { buildAppSchema } from './schema.js';
 import { createErrorFormatter } from './errors-format.js';
 import { createTokenVerifier } from './auth/jwt.js';
-import { loadViewer } from './permissions/viewer.js';
+import { loadViewer, type Viewer } from './permissions/viewer.js';
 import { AuditTrail } from './modules/audit/audit-trail.js';
 import { createLoaders } from './loaders.js';
 import { redisState } from './redis.js';
 import { logger } from './logger.js';
-
-const MAX_BODY_BYTES = 1_000_000;
+import { armorOptions, graphqlLimits, parseOptions } from './graphql-limits.js';
+import { createRateLimiter } from './rate-limit.js';
 
 export interface App {
   server: http.Server;
@@ -29,7 +31,7 @@ export interface App {
 }
 
 /** Flushes the request's batched audit rows and tags internal errors with the request id. */
-function auditPlugin(): ApolloServerPlugin<Context> {
+export function auditPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
@@ -52,21 +54,62 @@ function auditPlugin(): ApolloServerPlugin<Context> {
   };
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The per-request context from its parts: its own audit trail and loaders on the request's EntityManager fork. */
+export function createRequestContext(opts: {
+  requestId: string;
+  config: Config;
+  viewer: Viewer | null;
+  em: EntityManager;
+  purpose: string;
+}): Context {
+  const { requestId, config, viewer, em, purpose } = opts;
+  const audit = new AuditTrail(viewer, requestId, purpose);
+  return { requestId, config, viewer, em, audit, loaders: createLoaders(em, viewer, audit) };
+}
+
+/**
+ * graphql-js suggests names in some messages graphql-armor's mask does not catch (enum values:
+ * 'Did you mean the enum value "X"?'); with introspection off they would map the schema.
+ */
+function noSuggestionsPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (error.message.includes('Did you mean')) error.message = error.message.replace(/\s*Did you mean[^?]*\?/g, '').trim();
+            // What graphql-armor's empty mask leaves behind: 'on type "Team". ?'
+            error.message = error.message.replace(/\.\s+\?$/, '.');
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Reads the body up to `maxBytes`. A larger body is read on and discarded (so the client gets
+ * its 413 instead of a reset connection) up to four times the limit; past that the
+ * connection is cut.
+ */
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => Object.assign(new Error('body too large'), { status: 413 });
     let size = 0;
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error('body too large'), { status: 413 }));
+      if (size > maxBytes * 4) {
         req.destroy();
-        return;
+      } else if (size > maxBytes) {
+        chunks = [];
+      } else {
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > maxBytes ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
+    req.on('close', () => reject(tooLarge()));
   });
 }
 
@@ -79,6 +122,10 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
   const { config, orm, redis } = opts;
   const production = config.NODE_ENV === 'production';
   const verifier = createTokenVerifier(config);
+  const limits = graphqlLimits(config);
+  // Depth, aliases, cost, directives and field suggestions; tokens via parseOptions (graphql-limits.ts).
+  const armor = new ApolloArmor(armorOptions(limits)).protect();
+  const rateLimiter = createRateLimiter({ perMinute: limits.rateLimitPerMinute, redis, secret: config.BSN_KEY });
 
   const apollo = new ApolloServer<Context>({
     schema: await buildAppSchema(),
@@ -87,7 +134,12 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
     formatError: createErrorFormatter(production),
     // Apollo would exit on SIGTERM before our own shutdown runs (STACK.md trap 5).
     stopOnTerminationSignals: false,
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
+    parseOptions: parseOptions(limits),
     plugins: [
+      ...(armor.plugins as ApolloServerPlugin<Context>[]),
+      noSuggestionsPlugin(),
       auditPlugin(),
       ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -95,15 +147,14 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
   });
   await apollo.start();
 
-  async function buildContext(req: http.IncomingMessage): Promise<Context> {
+  /** `subject` is the verified `sub` of the request's bearer token (null when absent or invalid). */
+  async function buildContext(req: http.IncomingMessage, subject: string | null): Promise<Context> {
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && /^[\w-]{8,64}$/.test(header) ? header : randomUUID();
     const em = orm.em.fork();
     let viewer = null;
     const auth = req.headers.authorization;
     if (auth) {
-      const match = /^Bearer\s+(\S+)$/i.exec(auth);
-      const subject = match ? await verifier.verify(match[1]!) : null;
       viewer = subject ? await loadViewer(em, subject) : null;
       if (!viewer) {
         throw new GraphQLError('Invalid, expired or unknown token.', {
@@ -113,8 +164,7 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
     }
     const purposeHeader = req.headers['x-purpose'];
     const purpose = typeof purposeHeader === 'string' && /^[A-Z_]{2,64}$/.test(purposeHeader) ? purposeHeader : 'CARE';
-    const audit = new AuditTrail(viewer, requestId, purpose);
-    return { requestId, config, viewer, em, audit, loaders: createLoaders(em, viewer, audit) };
+    return createRequestContext({ requestId, config, viewer, em, purpose });
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -133,9 +183,23 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
     }
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found; the API is at /graphql' });
 
+    // Rate limit before anything else is read: keyed by the verified subject, else the client IP.
+    const auth = req.headers.authorization;
+    const bearer = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+    const subject = bearer ? await verifier.verify(bearer[1]!) : null;
+    const decision = await rateLimiter.consume(rateLimiter.keyFor(subject, req.socket.remoteAddress));
+    if (!decision.allowed) {
+      res.setHeader('retry-after', String(decision.retryAfterSeconds));
+      return sendJson(res, 429, {
+        errors: [
+          { message: `Rate limit exceeded: try again in ${decision.retryAfterSeconds} s`, extensions: { code: 'FORBIDDEN' } },
+        ],
+      });
+    }
+
     let body: unknown = undefined;
     if (req.method === 'POST') {
-      const raw = await readBody(req);
+      const raw = await readBody(req, limits.maxBodyBytes);
       try {
         body = raw ? JSON.parse(raw) : {};
       } catch {
@@ -148,7 +212,7 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => buildContext(req),
+      context: () => buildContext(req, subject),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -163,7 +227,10 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       const status = (e as { status?: number }).status;
-      if (status === 413) return sendJson(res, 413, { errors: [{ message: 'Request body too large.', extensions: { code: 'BAD_USER_INPUT' } }] });
+      if (status === 413) {
+        res.setHeader('connection', 'close');
+        return sendJson(res, 413, { errors: [{ message: `Request body too large: at most ${limits.maxBodyBytes} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] });
+      }
       logger.error({ err: (e as Error).name }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     });

@@ -1,9 +1,28 @@
-import { deny, or, shield, type IRule, type IRules } from 'graphql-shield';
+import { deny, shield, type IRule, type IRules } from 'graphql-shield';
 
 type Rule = IRule | ReturnType<typeof or>;
 import { GraphQLError } from 'graphql';
 import { ForbiddenError } from '../modules/common/errors.js';
-import { isAdmin, isAuthenticated, isCaseWorker, isCaseWorkerOrAdmin, isTeamLead } from './rules.js';
+import {
+  isAdmin,
+  isAmbassador,
+  isAmbassadorOrVolunteer,
+  isAuthenticated,
+  isCaseWorker,
+  isCaseWorkerOrAdmin,
+  isCaseWorkerOrAmbassador,
+  isCaseWorkerOrPartner,
+  isPartner,
+  isPartnerGp,
+  isTeamLead,
+  isTeamLeadOrAdmin,
+  isTeamLeadOrAnalyst,
+  isVolunteer,
+} from './rules.js';
+import { or } from 'graphql-shield';
+
+/** Who may look at a match: its volunteer, the team's ambassador, the team (each scoped in the query). */
+const isMatchViewer = or(isVolunteer, isAmbassador, isCaseWorker);
 
 /** The same rule for each listed field: the list is explicit so a new field must be added here. */
 function fields(rule: Rule, names: string[]): Record<string, Rule> {
@@ -27,8 +46,14 @@ export const ruleTree: IRules = {
     case: isCaseWorker,
     cases: isCaseWorker,
     household: isCaseWorker,
-    referrals: isCaseWorker,
+    referrals: isCaseWorkerOrPartner,
+    referral: isCaseWorkerOrPartner,
     accessReport: isCaseWorker,
+    informalCareRequests: isCaseWorkerOrAmbassador,
+    volunteers: isAmbassador,
+    myVolunteerProfile: isVolunteer,
+    myMatches: isVolunteer,
+    caseCounts: isTeamLeadOrAnalyst,
   },
   Mutation: {
     registerHousehold: isCaseWorker,
@@ -50,6 +75,10 @@ export const ruleTree: IRules = {
     triageReferral: isCaseWorker,
     createStaff: isAdmin,
     createOrganisation: isAdmin,
+    assignFlexWorker: isTeamLeadOrAdmin,
+    cancelReferral: isPartner,
+    correctResident: isCaseWorker,
+    eraseResident: isTeamLead,
   },
 
   // Reference data, visible to every authenticated principal.
@@ -63,7 +92,9 @@ export const ruleTree: IRules = {
   // The case file: team workers and leads only; rows are already limited to their teams.
   Household: fields(isCaseWorker, ['id', 'team', 'address', 'members', 'cases']),
   Address: fields(isCaseWorker, ['street', 'houseNumber', 'houseNumberAddition', 'postcode', 'city']),
-  Resident: fields(isCaseWorker, ['id', 'givenName', 'familyName', 'birthDate', 'bsnLast4', 'phone', 'languages', 'relation']),
+  Resident: fields(isCaseWorker, [
+    'id', 'givenName', 'familyName', 'birthDate', 'bsnLast4', 'phone', 'languages', 'relation', 'anonymisedAt',
+  ]),
   Case: fields(isCaseWorker, [
     'id', 'status', 'reason', 'referralSource', 'registeredAt', 'firstContactAt', 'startedAt', 'closedAt',
     'closureReason', 'clientRating', 'selfReliantAfter', 'version', 'household', 'team', 'coordinator',
@@ -77,10 +108,15 @@ export const ruleTree: IRules = {
   Consent: fields(isCaseWorker, ['id', 'purpose', 'grantedAt', 'revokedAt', 'recipient', 'residentId']),
   Feedback: fields(isCaseWorker, ['id', 'kind', 'status', 'receivedAt', 'summary', 'resolution', 'resolvedAt', 'team']),
   WorkerChangeRequest: fields(isCaseWorker, ['id', 'reason', 'status', 'requestedAt', 'decidedAt', 'toTeam']),
-  Referral: fields(isCaseWorker, [
-    'id', 'kind', 'externalId', 'status', 'receivedAt', 'updatedAt', 'reason', 'urgency', 'consentObtained',
-    'from', 'team', 'subject', 'arrears', 'household', 'case', 'contactAttempts',
-  ]),
+  // Partners see what they sent: ids, kind, status (folded for corporations) and dates; never content.
+  Referral: {
+    ...fields(isCaseWorkerOrPartner, ['id', 'kind', 'externalId', 'status', 'receivedAt', 'updatedAt']),
+    ...fields(isCaseWorker, [
+      'reason', 'urgency', 'consentObtained', 'from', 'team', 'subject', 'arrears', 'household', 'case', 'contactAttempts',
+    ]),
+    contactPerson: isPartnerGp,
+  },
+  ContactPerson: fields(isPartnerGp, ['name', 'phone']),
   ReferralSubject: fields(isCaseWorker, ['givenName', 'familyName', 'birthDate', 'postcode', 'houseNumber']),
   Arrears: fields(isCaseWorker, ['amount', 'since', 'months']),
   ContactAttempt: fields(isCaseWorker, ['id', 'kind', 'at', 'reached']),
@@ -88,6 +124,36 @@ export const ruleTree: IRules = {
   AccessEntry: fields(isCaseWorker, ['at', 'action', 'objectType', 'purpose', 'actor']),
   AccessActor: fields(isCaseWorker, ['name', 'role', 'organisation']),
   DisclosureEntry: fields(isCaseWorker, ['at', 'purpose', 'recipient', 'what']),
+
+  // Me: every principal sees who it is.
+  Me: fields(isAuthenticated, ['id', 'name', 'role', 'kind', 'teams', 'organisation']),
+
+  // Flex assignments: decided by a lead of the case's team or an admin.
+  FlexAssignment: fields(isTeamLeadOrAdmin, ['id', 'until']),
+
+  // Residents' rights.
+  ErasureResult: fields(isTeamLead, ['residentId', 'outcome', 'reason']),
+
+  // Informal care: pseudonymised by the types (no address, BSN, notes or ZRM can be selected).
+  InformalCareRequest: fields(isCaseWorkerOrAmbassador, [
+    'id', 'createdAt', 'status', 'needs', 'languages', 'availability', 'area', 'resident',
+  ]),
+  PostcodeArea: fields(isMatchViewer, ['postcode4', 'neighbourhood']),
+  PseudonymousResident: fields(isMatchViewer, ['givenName']),
+  AvailabilitySlot: fields(or(isMatchViewer, isAmbassadorOrVolunteer), ['day', 'part']),
+  Volunteer: fields(or(isAmbassadorOrVolunteer, isCaseWorker), [
+    'id', 'givenName', 'skills', 'languages', 'availability', 'maxMatches', 'vogIssuedAt', 'active', 'activeMatches',
+  ]),
+  VolunteerMatch: {
+    ...fields(isMatchViewer, ['id', 'status', 'task', 'proposedAt', 'respondedAt', 'startedAt', 'endedAt', 'area', 'resident']),
+    contactPhone: isVolunteer,
+    volunteer: or(isAmbassador, isCaseWorker),
+  },
+
+  // Aggregates: no person in them; small cells suppressed for analysts.
+  CaseCounts: fields(isTeamLeadOrAnalyst, ['total', 'perTeam', 'suppressed']),
+  TeamCaseCounts: fields(isTeamLeadOrAnalyst, ['team', 'counts', 'suppressed']),
+  StatusCounts: fields(isTeamLeadOrAnalyst, ['registered', 'intake', 'active', 'closed']),
 
   // Connection plumbing: carries no data of its own; the nodes have their own rules.
   PageInfo: fields(isAuthenticated, ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']),
@@ -97,6 +163,10 @@ export const ruleTree: IRules = {
   CaseNoteEdge: fields(isAuthenticated, EDGE),
   ReferralConnection: fields(isAuthenticated, PAGE),
   ReferralEdge: fields(isAuthenticated, EDGE),
+  InformalCareRequestConnection: fields(isAuthenticated, PAGE),
+  InformalCareRequestEdge: fields(isAuthenticated, EDGE),
+  VolunteerConnection: fields(isAuthenticated, PAGE),
+  VolunteerEdge: fields(isAuthenticated, EDGE),
 };
 
 export const permissions = shield(ruleTree, {

@@ -40,4 +40,25 @@ export const isTeamLead = roleRule('isTeamLead', new Set([Role.TEAM_LEAD]));
 /** Functional administrator: teams, staff, organisations; never case content. */
 export const isAdmin = roleRule('isAdmin', new Set([Role.ADMIN]));
 
+/** A GP practice's or housing corporation's client app: only what it sent, status only. */
+export const isPartner = roleRule('isPartner', new Set([Role.PARTNER_GP, Role.PARTNER_CORPORATION]));
+
+/** A GP practice: may also get the coordinator (GP–worker tandem) with the resident's consent. */
+export const isPartnerGp = roleRule('isPartnerGp', new Set([Role.PARTNER_GP]));
+
+/** Informal-care ambassador: pseudonymised requests of their team, volunteers of their organisation. */
+export const isAmbassador = roleRule('isAmbassador', new Set([Role.AMBASSADOR]));
+
+/** A volunteer: their own profile and matches. */
+export const isVolunteer = roleRule('isVolunteer', new Set([Role.VOLUNTEER]));
+
+/** Municipality / management: aggregates only. */
+export const isAnalyst = roleRule('isAnalyst', new Set([Role.ANALYST]));
+
 export const isCaseWorkerOrAdmin = or(isCaseWorker, isAdmin);
+export const isCaseWorkerOrPartner = or(isCaseWorker, isPartner);
+export const isCaseWorkerOrAmbassador = or(isCaseWorker, isAmbassador);
+export const isTeamLeadOrAdmin = or(isTeamLead, isAdmin);
+export const isTeamLeadOrAnalyst = or(isTeamLead, isAnalyst);
+/** Who may see a volunteer's profile: the volunteer, and ambassadors of the volunteer's organisation (scoped in the query). */
+export const isAmbassadorOrVolunteer = or(isAmbassador, isVolunteer);

@@ -1,7 +1,12 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Context } from '../context.js';
 import type { Viewer } from './viewer.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../modules/common/errors.js';
 import type { AuditedType } from '../modules/audit/audit-trail.js';
+import type { Case } from '../modules/case/case.entity.js';
+import type { Household } from '../modules/household/household.entity.js';
+import type { Resident } from '../modules/household/resident.entity.js';
+import type { Referral } from '../modules/referral/referral.entity.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,11 +20,54 @@ export function requireViewer(ctx: Context): Viewer {
 }
 
 /**
- * The team ids every case-file query is filtered by. Services put this into the WHERE
- * clause itself, so lists and look-ups never see another team's rows.
+ * The one place that turns the viewer's scope into query filters. Every service and loader
+ * that reads case-file data puts one of these into its WHERE clause, so lists, look-ups by
+ * id and nested fields cannot reach rows outside the scope.
  */
+
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+function nonEmpty(ids: ReadonlySet<string>): string[] {
+  return ids.size ? [...ids] : [NO_ID];
+}
+const NOBODY: Pick<Viewer, 'teamIds' | 'flexCaseIds' | 'flexHouseholdIds'> = {
+  teamIds: new Set(),
+  flexCaseIds: new Set(),
+  flexHouseholdIds: new Set(),
+};
+
+/** The filters of one viewer (or of nobody, which matches no row). */
+export function scopeOf(viewer: Viewer | null) {
+  const v = viewer ?? NOBODY;
+  const teamIds = [...v.teamIds];
+  const flexCaseIds = [...v.flexCaseIds];
+  const flexHouseholdIds = [...v.flexHouseholdIds];
+  return {
+    teamIds,
+    /** Cases: the viewer's teams', plus a flex worker's assigned cases while the assignment runs. */
+    cases: (): FilterQuery<Case> => ({ $or: [{ team: { $in: teamIds } }, { id: { $in: flexCaseIds } }] }),
+    households: (): FilterQuery<Household> => ({ $or: [{ team: { $in: teamIds } }, { id: { $in: flexHouseholdIds } }] }),
+    residents: (): FilterQuery<Resident> => ({
+      $or: [{ team: { $in: teamIds } }, { household: { $in: flexHouseholdIds } }],
+    }),
+    /** Referrals as the team sees them: routed to the viewer's teams, or linked to a flex worker's case. */
+    referrals: (): FilterQuery<Referral> => ({ $or: [{ team: { $in: teamIds } }, { case: { $in: flexCaseIds } }] }),
+    /** The case scope for raw SQL on the "case" table aliased `alias`; empty sets never match. */
+    caseSql: (alias: string): { sql: string; params: string[][] } => ({
+      sql: `(${alias}.team_id in (?) or ${alias}.id in (?))`,
+      params: [nonEmpty(v.teamIds), nonEmpty(v.flexCaseIds)],
+    }),
+  };
+}
+export type Scope = ReturnType<typeof scopeOf>;
+
+/** The scope of the request's viewer; UNAUTHENTICATED without one. */
+export function scope(ctx: Context): Scope {
+  return scopeOf(requireViewer(ctx));
+}
+
+/** Teams whose whole case file the viewer works in (empty for every other role). */
 export function scopedTeamIds(ctx: Context): string[] {
-  return [...requireViewer(ctx).teamIds];
+  return scope(ctx).teamIds;
 }
 
 /** Throws FORBIDDEN (and audits the denial) when the viewer does not work in `teamId`. */

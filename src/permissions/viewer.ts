@@ -1,40 +1,111 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Role } from '../modules/common/enums.js';
+import { OrganisationKind, Role } from '../modules/common/enums.js';
 import { Staff } from '../modules/staff/staff.entity.js';
+import { Organisation } from '../modules/organisation/organisation.entity.js';
+import { Volunteer } from '../modules/informal-care/volunteer.entity.js';
+import { FlexAssignment } from '../modules/flex/flex-assignment.entity.js';
 
 /**
- * Who is asking, loaded from the database once per request. Everything that decides
- * what a request may see is computed here, so field rules are O(1) set lookups.
+ * Who is asking, and everything that decides what they may see, loaded from the database
+ * once per request (never from the token). Field rules are O(1) lookups on this; the
+ * services and loaders put the same sets into their WHERE clauses.
  */
 export interface Viewer {
-  kind: 'staff';
+  /** staff: a personal login; volunteer: a volunteer; partner: an organisation's client app. */
+  kind: 'staff' | 'volunteer' | 'partner';
   id: string;
   name: string;
   role: Role;
   organisationId: string | null;
   organisationName: string | null;
-  /** Teams whose households and cases the viewer may see (empty for roles without case access). */
+  /** Teams whose whole case file the viewer works in (workers and leads). */
   teamIds: ReadonlySet<string>;
-  /** All teams the viewer is a member of (for leads: the teams they lead). */
+  /** Every team the viewer belongs to (ambassadors: the team they serve). */
   memberTeamIds: ReadonlySet<string>;
+  /** Cases a flex worker is assigned to today, and their households. */
+  flexCaseIds: ReadonlySet<string>;
+  flexHouseholdIds: ReadonlySet<string>;
+  /** The volunteer id of a VOLUNTEER principal. */
+  volunteerId: string | null;
 }
 
-/** Roles that work in a team's case files (issue 4 adds FLEX_WORKER with per-case scope). */
-export const CASE_ROLES: ReadonlySet<Role> = new Set([Role.TEAM_WORKER, Role.TEAM_LEAD]);
+/** Roles that work in case files: their own teams', or (flex) the cases assigned to them. */
+export const CASE_ROLES: ReadonlySet<Role> = new Set([Role.TEAM_WORKER, Role.TEAM_LEAD, Role.FLEX_WORKER]);
+/** Roles with the whole case file of their teams. */
+const TEAM_CASE_ROLES: ReadonlySet<Role> = new Set([Role.TEAM_WORKER, Role.TEAM_LEAD]);
 
-export async function loadViewer(em: EntityManager, principalId: string): Promise<Viewer | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(principalId)) return null;
+const PARTNER_ROLE: Partial<Record<OrganisationKind, Role>> = {
+  [OrganisationKind.GP_PRACTICE]: Role.PARTNER_GP,
+  [OrganisationKind.HOUSING_CORPORATION]: Role.PARTNER_CORPORATION,
+};
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+export function today(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export async function loadViewer(em: EntityManager, principalId: string, now = new Date()): Promise<Viewer | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(principalId)) return null;
+
   const staff = await em.findOne(Staff, { id: principalId, active: true }, { populate: ['teams', 'organisation'] });
-  if (!staff) return null;
-  const memberTeamIds = new Set(staff.teams.getItems().map((t) => t.id));
-  return {
-    kind: 'staff',
-    id: staff.id,
-    name: staff.name,
-    role: staff.role,
-    organisationId: staff.organisation?.id ?? null,
-    organisationName: staff.organisation?.name ?? null,
-    memberTeamIds,
-    teamIds: CASE_ROLES.has(staff.role) ? memberTeamIds : new Set(),
-  };
+  if (staff) {
+    const memberTeamIds = new Set(staff.teams.getItems().map((t) => t.id));
+    let flexCaseIds: Set<string> = new Set();
+    let flexHouseholdIds: Set<string> = new Set();
+    if (staff.role === Role.FLEX_WORKER) {
+      const assignments = await em.find(FlexAssignment, { staff, until: { $gte: today(now) } }, { populate: ['case'] });
+      flexCaseIds = new Set(assignments.map((a) => a.case.id));
+      flexHouseholdIds = new Set(assignments.map((a) => a.case.household.id));
+    }
+    return {
+      kind: 'staff',
+      id: staff.id,
+      name: staff.name,
+      role: staff.role,
+      organisationId: staff.organisation?.id ?? null,
+      organisationName: staff.organisation?.name ?? null,
+      memberTeamIds,
+      teamIds: TEAM_CASE_ROLES.has(staff.role) ? memberTeamIds : EMPTY,
+      flexCaseIds,
+      flexHouseholdIds,
+      volunteerId: null,
+    };
+  }
+
+  const volunteer = await em.findOne(Volunteer, { id: principalId, active: true }, { populate: ['organisation'] });
+  if (volunteer) {
+    return {
+      kind: 'volunteer',
+      id: volunteer.id,
+      name: volunteer.givenName,
+      role: Role.VOLUNTEER,
+      organisationId: volunteer.organisation.id,
+      organisationName: volunteer.organisation.name,
+      memberTeamIds: EMPTY,
+      teamIds: EMPTY,
+      flexCaseIds: EMPTY,
+      flexHouseholdIds: EMPTY,
+      volunteerId: volunteer.id,
+    };
+  }
+
+  const organisation = await em.findOne(Organisation, { id: principalId });
+  const role = organisation ? PARTNER_ROLE[organisation.kind] : undefined;
+  if (organisation && role) {
+    return {
+      kind: 'partner',
+      id: organisation.id,
+      name: organisation.name,
+      role,
+      organisationId: organisation.id,
+      organisationName: organisation.name,
+      memberTeamIds: EMPTY,
+      teamIds: EMPTY,
+      flexCaseIds: EMPTY,
+      flexHouseholdIds: EMPTY,
+      volunteerId: null,
+    };
+  }
+  return null;
 }

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createApp, type App } from '../../src/server.js';
 import { signToken } from '../../src/auth/jwt.js';
@@ -45,10 +46,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return parseConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, BSN_KEY: TEST_BSN_KEY, LOG_LEVEL: 'silent', ...overrides });
 }
 
-export async function startTestHub(overrides: Record<string, string> = {}): Promise<TestHub> {
+/** `options.redis`: a Redis client for the hub (rate limits); the caller closes it. Default none. */
+export async function startTestHub(overrides: Record<string, string> = {}, options: { redis?: Redis | null } = {}): Promise<TestHub> {
   const db = await createTestDatabase();
   const config = testConfig(overrides);
-  const app = await createApp({ config, orm: db.orm, redis: null });
+  const app = await createApp({ config, orm: db.orm, redis: options.redis ?? null });
   const url = await app.listen(0, '127.0.0.1');
   return {
     url,

@@ -18,7 +18,11 @@ export type AuditedType =
   | 'WorkerChangeRequest'
   | 'AccessReport'
   | 'Team'
-  | 'Operation';
+  | 'Operation'
+  | 'InformalCareRequest'
+  | 'VolunteerMatch'
+  | 'FlexAssignment'
+  | 'Volunteer';
 
 interface Entry {
   action: AccessAction;

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
-import { assertTeamInScope, isUuid, notFound, requireViewer, scopedTeamIds } from '../../permissions/scope.js';
+import { assertTeamInScope, isUuid, notFound, requireViewer, scope, scopedTeamIds } from '../../permissions/scope.js';
 import { AccessAction, CareDecision, CaseStatus, ReferralStatus, Role, ZrmKind } from '../common/enums.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
@@ -62,11 +62,10 @@ function assertVersion(c: Case, expected: number | null | undefined) {
  * Loads a case inside the viewer's teams, within the mutation's transaction.
  * Out of scope and non-existent answer alike (NOT_FOUND).
  */
-async function caseForUpdate(ctx: Context, em: EntityManager, id: string, field = 'caseId'): Promise<Case> {
+async function caseForUpdate(ctx: Context, em: EntityManager, id: string): Promise<Case> {
   if (!isUuid(id)) throw notFound(ctx, 'Case', id);
-  const c = await em.findOne(Case, { id, team: { $in: scopedTeamIds(ctx) } });
+  const c = await em.findOne(Case, { $and: [{ id }, scope(ctx).cases()] });
   if (!c) throw notFound(ctx, 'Case', id);
-  void field;
   return c;
 }
 
@@ -87,18 +86,17 @@ export async function listCases(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<ConnectionShape<Case>> {
-  let teamIds = scopedTeamIds(ctx);
+  const conditions: FilterQuery<Case>[] = [scope(ctx).cases()];
   if (filter?.teamId) {
     assertTeamInScope(ctx, filter.teamId, 'filter.teamId');
-    teamIds = [filter.teamId];
+    conditions.push({ team: filter.teamId });
   }
-  const where: FilterQuery<Case> = { team: { $in: teamIds } };
-  if (filter?.status?.length) where.status = { $in: filter.status };
+  if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
   if (filter?.householdId) {
     if (!isUuid(filter.householdId)) throw new BadInputError('filter.householdId', 'is not a valid id');
-    where.household = filter.householdId;
+    conditions.push({ household: filter.householdId });
   }
-  const page = await keysetPage(ctx.em, Case, where, 'registeredAt', first, after);
+  const page = await keysetPage(ctx.em, Case, { $and: conditions }, 'registeredAt', first, after);
   for (const { node } of page.edges) {
     ctx.audit.read('Case', node.id, node.household.id);
     ctx.loaders.case.prime(node.id, node);

@@ -95,6 +95,21 @@ export enum ConsentPurpose {
 }
 export enum AccessAction { READ = 'READ', CREATE = 'CREATE', UPDATE = 'UPDATE', EXPORT = 'EXPORT', DENIED = 'DENIED' }
 
+export enum MatchStatus { PROPOSED = 'PROPOSED', ACCEPTED = 'ACCEPTED', ACTIVE = 'ACTIVE', ENDED = 'ENDED', DECLINED = 'DECLINED' }
+export enum CheckInGoing { GOOD = 'GOOD', CONCERN = 'CONCERN', STOPPED = 'STOPPED' }
+export enum Weekday {
+  MONDAY = 'MONDAY',
+  TUESDAY = 'TUESDAY',
+  WEDNESDAY = 'WEDNESDAY',
+  THURSDAY = 'THURSDAY',
+  FRIDAY = 'FRIDAY',
+  SATURDAY = 'SATURDAY',
+  SUNDAY = 'SUNDAY',
+}
+export enum DayPart { MORNING = 'MORNING', AFTERNOON = 'AFTERNOON', EVENING = 'EVENING' }
+/** Not in DESIGN.md's table: a request is open until a match is active, then matched, or closed. */
+export enum InformalCareRequestStatus { OPEN = 'OPEN', MATCHED = 'MATCHED', CLOSED = 'CLOSED' }
+
 const register: Array<[object, string, string]> = [
   [Role, 'Role', 'What a principal may see and do (DESIGN.md section 2).'],
   [TeamKind, 'TeamKind', 'Social (sociaal) or youth (jeugd) team.'],
@@ -118,5 +133,10 @@ const register: Array<[object, string, string]> = [
   [WorkerChangeStatus, 'WorkerChangeStatus', 'Status of a request for another worker or team (keuzevrijheid).'],
   [ConsentPurpose, 'ConsentPurpose', 'What a consent allows sharing for.'],
   [AccessAction, 'AccessAction', 'Kind of access recorded in the audit log.'],
+  [MatchStatus, 'MatchStatus', 'PROPOSED → ACCEPTED (volunteer) → ACTIVE (resident agreed) → ENDED, or DECLINED.'],
+  [CheckInGoing, 'CheckInGoing', 'How a match is going.'],
+  [Weekday, 'Weekday', 'Day of the week.'],
+  [DayPart, 'DayPart', 'Part of the day.'],
+  [InformalCareRequestStatus, 'InformalCareRequestStatus', 'OPEN until a volunteer is matched, then MATCHED; CLOSED when no longer needed.'],
 ];
 for (const [e, name, description] of register) registerEnumType(e, { name, description });

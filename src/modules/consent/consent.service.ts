@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
-import { isUuid, notFound, requireViewer, scopedTeamIds } from '../../permissions/scope.js';
+import { isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
 import { AccessAction, ConsentPurpose } from '../common/enums.js';
 import { BadInputError } from '../common/errors.js';
 import * as v from '../common/validation.js';
@@ -31,7 +31,7 @@ export async function recordConsent(ctx: Context, input: RecordConsentInput): Pr
   const grantedAt = v.notInFuture('grantedAt', input.grantedAt ?? new Date());
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.residentId)) throw notFound(ctx, 'Resident', input.residentId);
-    const resident = await em.findOne(Resident, { id: input.residentId, team: { $in: scopedTeamIds(ctx) } });
+    const resident = await em.findOne(Resident, { $and: [{ id: input.residentId }, scope(ctx).residents()] });
     if (!resident) throw notFound(ctx, 'Resident', input.residentId);
     if (!isUuid(input.recipientId)) throw new BadInputError('recipientId', 'is not a valid id');
     const recipient = await em.findOne(Organisation, input.recipientId);
@@ -55,7 +55,7 @@ export async function recordConsent(ctx: Context, input: RecordConsentInput): Pr
 export async function revokeConsent(ctx: Context, id: string): Promise<Consent> {
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(id)) throw notFound(ctx, 'Consent', id);
-    const consent = await em.findOne(Consent, { id, team: { $in: scopedTeamIds(ctx) } }, { populate: ['resident'] });
+    const consent = await em.findOne(Consent, { $and: [{ id }, { resident: scope(ctx).residents() }] }, { populate: ['resident'] });
     if (!consent) throw notFound(ctx, 'Consent', id);
     if (!consent.revokedAt) {
       consent.revokedAt = new Date();

@@ -2,7 +2,7 @@ import { Field, ID, InputType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
-import { assertTeamInScope, isUuid, notFound, requireViewer, scopedTeamIds } from '../../permissions/scope.js';
+import { assertTeamInScope, isUuid, notFound, requireViewer, scope, scopedTeamIds } from '../../permissions/scope.js';
 import { AccessAction, CaseStatus, FeedbackKind, FeedbackStatus, WorkerChangeStatus } from '../common/enums.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
@@ -105,7 +105,7 @@ export async function requestWorkerChange(ctx: Context, input: RequestWorkerChan
   const reason = v.text('reason', input.reason, { max: 2000 });
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.caseId)) throw notFound(ctx, 'Case', input.caseId);
-    const c = await em.findOne(Case, { id: input.caseId, team: { $in: scopedTeamIds(ctx) } });
+    const c = await em.findOne(Case, { $and: [{ id: input.caseId }, scope(ctx).cases()] });
     if (!c) throw notFound(ctx, 'Case', input.caseId);
     if (c.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: no worker change can be requested.');
     let toTeam: Team | null = null;

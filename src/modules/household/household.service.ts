@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
-import { assertTeamInScope, isUuid, notFound, requireViewer, scopedTeamIds } from '../../permissions/scope.js';
+import { assertTeamInScope, isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
 import { AccessAction } from '../common/enums.js';
 import { BadInputError, ForbiddenError } from '../common/errors.js';
 import * as v from '../common/validation.js';
@@ -88,7 +88,7 @@ export async function householdById(ctx: Context, id: string): Promise<Household
 /** Residents are found only inside the viewer's teams; anything else is NOT_FOUND. */
 export async function residentById(ctx: Context, id: string): Promise<Resident> {
   if (!isUuid(id)) throw notFound(ctx, 'Resident', id);
-  const resident = await ctx.em.findOne(Resident, { id, team: { $in: scopedTeamIds(ctx) } });
+  const resident = await ctx.em.findOne(Resident, { $and: [{ id }, scope(ctx).residents()] });
   if (!resident) throw notFound(ctx, 'Resident', id);
   ctx.audit.read('Resident', resident.id, resident.household.id);
   return resident;

@@ -53,4 +53,9 @@ export class Resident extends BaseEntity<'languages'> {
   @Field(() => HouseholdRelation)
   @Enum({ items: () => HouseholdRelation })
   relation!: HouseholdRelation;
+
+  /** Set when an erasure request anonymised this resident because the case must be kept (Wmo). */
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  anonymisedAt?: Date | null;
 }

@@ -7,6 +7,7 @@ import { Team } from '../team/team.entity.js';
 import { Organisation } from '../organisation/organisation.entity.js';
 import { Household } from '../household/household.entity.js';
 import { Case } from '../case/case.entity.js';
+import { Resident } from '../household/resident.entity.js';
 
 @ObjectType({ description: 'The person a referral is about, as the partner sent it.' })
 export class ReferralSubject {
@@ -58,7 +59,7 @@ export class Referral extends BaseEntity<'status' | 'version'> {
   @ManyToOne({ entity: () => Team })
   team!: Rel<Team>;
 
-  @Field(() => ReferralStatus)
+  /** Exposed through a field resolver: corporations see it folded. */
   @Enum({ items: () => ReferralStatus })
   status: ReferralStatus = ReferralStatus.RECEIVED;
 
@@ -116,6 +117,13 @@ export class Referral extends BaseEntity<'status' | 'version'> {
 
   @ManyToOne({ entity: () => Case, nullable: true })
   case?: Rel<Case> | null;
+
+  /** The resident the referral is about, once matched: consent for partner feedback is theirs. */
+  @ManyToOne({ entity: () => Resident, nullable: true })
+  resident?: Rel<Resident> | null;
+
+  @Property({ type: 'text', nullable: true })
+  cancelReason?: string | null;
 
   @Property({ type: 'integer', version: true })
   version: number = 1;

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ReferralStatus, Role } from '../common/enums.js';
 import type { Context } from '../../context.js';
 import { makeConnection } from '../common/connection.js';
 import { Organisation } from '../organisation/organisation.entity.js';
@@ -9,18 +10,57 @@ import { Arrears, ContactAttempt, Referral, ReferralSubject } from './referral.e
 import { ReferralFilter, TriageReferralInput } from './referral.inputs.js';
 import * as referrals from './referral.service.js';
 
+@ObjectType({ description: 'Who a GP can reach about a referral (with consent).' })
+export class ContactPerson {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  phone?: string | null;
+}
+
 export const { Connection: ReferralConnection, Edge: ReferralEdge } = makeConnection(Referral, 'Referral');
 
 @Resolver(() => Referral)
 export class ReferralResolver {
-  @Query(() => ReferralConnection, { description: "Referrals routed to your teams, newest first." })
+  @Query(() => ReferralConnection, {
+    description: 'Team: referrals routed to your teams. Partner app: the referrals your organisation sent. Newest first.',
+  })
   referrals(
     @Ctx() ctx: Context,
     @Arg('filter', () => ReferralFilter, { nullable: true }) filter?: ReferralFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return referrals.listTeamReferrals(ctx, filter, first, after);
+    return referrals.listReferrals(ctx, filter, first, after);
+  }
+
+  @Query(() => Referral, { nullable: true, description: 'One referral you may see (null with NOT_FOUND otherwise).' })
+  referral(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return referrals.referralById(ctx, id);
+  }
+
+  @Mutation(() => Referral, { description: 'Partner app: withdraw a referral your organisation sent.' })
+  cancelReferral(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: Context,
+    @Arg('reason', () => String, { nullable: true }) reason?: string,
+  ) {
+    return referrals.cancelReferral(ctx, id, reason);
+  }
+
+  @FieldResolver(() => ReferralStatus, { description: 'Housing corporations see the status folded: never why.' })
+  status(@Root() r: Referral, @Ctx() ctx: Context) {
+    return ctx.viewer?.role === Role.PARTNER_CORPORATION ? referrals.statusForCorporation(r.status) : r.status;
+  }
+
+  @FieldResolver(() => ContactPerson, {
+    nullable: true,
+    description: "GP practice only: the coordinator, while the resident's GP_TANDEM consent for your practice is active.",
+  })
+  async contactPerson(@Root() r: Referral, @Ctx() ctx: Context): Promise<ContactPerson | null> {
+    const row = await ctx.loaders.contactPersonOfReferral.load(r.id);
+    return row ? { name: row.name, phone: row.phone } : null;
   }
 
   @Mutation(() => Referral, { description: 'Move a referral on, link it to a household/case, log a contact attempt.' })

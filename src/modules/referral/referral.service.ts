@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
-import { assertTeamInScope, isUuid, notFound, scopedTeamIds } from '../../permissions/scope.js';
+import { assertTeamInScope, isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
 import { AccessAction, ReferralStatus } from '../common/enums.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
@@ -29,21 +29,41 @@ const NEXT: Record<ReferralStatus, readonly ReferralStatus[]> = {
   [ReferralStatus.CANCELLED]: [],
 };
 
-export async function listTeamReferrals(
+/**
+ * Referrals the viewer may see: a team's inbox (workers, leads, flex on their cases), or,
+ * for a partner's app, exactly the referrals that organisation sent.
+ */
+function referralScope(ctx: Context): FilterQuery<Referral> {
+  const viewer = requireViewer(ctx);
+  if (viewer.kind === 'partner') return { from: viewer.organisationId! };
+  return scope(ctx).referrals();
+}
+
+export async function referralById(ctx: Context, id: string): Promise<Referral> {
+  if (!isUuid(id)) throw notFound(ctx, 'Referral', id);
+  const referral = await ctx.em.findOne(Referral, { $and: [{ id }, referralScope(ctx)] });
+  if (!referral) throw notFound(ctx, 'Referral', id);
+  ctx.audit.read('Referral', referral.id, referral.household?.id ?? null);
+  return referral;
+}
+
+export async function listReferrals(
   ctx: Context,
   filter: ReferralFilter | null | undefined,
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<ConnectionShape<Referral>> {
-  let teamIds = scopedTeamIds(ctx);
+  if (requireViewer(ctx).kind === 'partner' && filter?.teamId) {
+    throw new BadInputError('filter.teamId', 'is for team inboxes; a partner sees the referrals it sent');
+  }
+  const conditions: FilterQuery<Referral>[] = [referralScope(ctx)];
   if (filter?.teamId) {
     assertTeamInScope(ctx, filter.teamId, 'filter.teamId');
-    teamIds = [filter.teamId];
+    conditions.push({ team: filter.teamId });
   }
-  const where: FilterQuery<Referral> = { team: { $in: teamIds } };
-  if (filter?.status?.length) where.status = { $in: filter.status };
-  if (filter?.kind) where.kind = filter.kind;
-  const page = await keysetPage(ctx.em, Referral, where, 'receivedAt', first, after);
+  if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
+  if (filter?.kind) conditions.push({ kind: filter.kind });
+  const page = await keysetPage(ctx.em, Referral, { $and: conditions }, 'receivedAt', first, after);
   for (const { node } of page.edges) ctx.audit.read('Referral', node.id, node.household?.id ?? null);
   return page;
 }
@@ -52,8 +72,8 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
   if (input.contactAttempt) v.notInFuture('contactAttempt.at', input.contactAttempt.at);
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.referralId)) throw notFound(ctx, 'Referral', input.referralId);
-    const teams = scopedTeamIds(ctx);
-    const referral = await em.findOne(Referral, { id: input.referralId, team: { $in: teams } });
+    const s = scope(ctx);
+    const referral = await em.findOne(Referral, { $and: [{ id: input.referralId }, s.referrals()] });
     if (!referral) throw notFound(ctx, 'Referral', input.referralId);
     if (input.status !== referral.status || input.status === ReferralStatus.CONTACT_ATTEMPTED) {
       if (!NEXT[referral.status].includes(input.status)) {
@@ -65,13 +85,13 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
     }
     if (input.householdId) {
       if (!isUuid(input.householdId)) throw new BadInputError('householdId', 'is not a valid id');
-      const household = await em.findOne(Household, { id: input.householdId, team: { $in: teams } });
+      const household = await em.findOne(Household, { $and: [{ id: input.householdId }, s.households()] });
       if (!household) throw new BadInputError('householdId', 'no such household in your teams');
       referral.household = household;
     }
     if (input.caseId) {
       if (!isUuid(input.caseId)) throw new BadInputError('caseId', 'is not a valid id');
-      const c = await em.findOne(Case, { id: input.caseId, team: { $in: teams } });
+      const c = await em.findOne(Case, { $and: [{ id: input.caseId }, s.cases()] });
       if (!c) throw new BadInputError('caseId', 'no such case in your teams');
       if (referral.household && referral.household.id !== c.household.id) {
         throw new BadInputError('caseId', 'the case belongs to another household than the referral');
@@ -97,4 +117,54 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
     });
     return referral;
   });
+}
+
+/** Statuses from which the sender may still withdraw a referral. */
+const CANCELLABLE: ReadonlySet<ReferralStatus> = new Set([
+  ReferralStatus.RECEIVED,
+  ReferralStatus.TRIAGED,
+  ReferralStatus.CONTACT_ATTEMPTED,
+  ReferralStatus.NOT_REACHED,
+]);
+
+/** The sender withdraws its referral. Other partners' referrals answer NOT_FOUND. */
+export async function cancelReferral(ctx: Context, id: string, reason: string | null | undefined): Promise<Referral> {
+  const viewer = requireViewer(ctx);
+  const cancelReason = v.optionalText('reason', reason, 2000);
+  return inTransaction(ctx.em, async (em) => {
+    if (!isUuid(id) || viewer.kind !== 'partner') throw notFound(ctx, 'Referral', id);
+    const referral = await em.findOne(Referral, { id, from: viewer.organisationId! });
+    if (!referral) throw notFound(ctx, 'Referral', id);
+    if (referral.status === ReferralStatus.CANCELLED) return referral;
+    if (!CANCELLABLE.has(referral.status)) {
+      throw new ConflictError(`A referral that is ${referral.status} can no longer be cancelled.`);
+    }
+    referral.status = ReferralStatus.CANCELLED;
+    referral.cancelReason = cancelReason;
+    referral.updatedAt = new Date();
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', referral.id, referral.household?.id ?? null, {
+      changed: ['status'],
+    });
+    return referral;
+  });
+}
+
+/**
+ * What a housing corporation may know of a referral's status: whether contact was
+ * attempted, made or failed — never why (DECLINED and CANCELLED read as CLOSED).
+ */
+export function statusForCorporation(status: ReferralStatus): ReferralStatus {
+  switch (status) {
+    case ReferralStatus.RECEIVED:
+    case ReferralStatus.TRIAGED:
+      return ReferralStatus.RECEIVED;
+    case ReferralStatus.CONTACT_ATTEMPTED:
+    case ReferralStatus.IN_CARE:
+    case ReferralStatus.NOT_REACHED:
+    case ReferralStatus.CLOSED:
+      return status;
+    case ReferralStatus.DECLINED:
+    case ReferralStatus.CANCELLED:
+      return ReferralStatus.CLOSED;
+  }
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../common/enums.js';
 import type { Context } from '../../context.js';
 import { assertTeamInScope, requireViewer } from '../../permissions/scope.js';
 import { isUuid } from '../../permissions/scope.js';
@@ -8,14 +9,45 @@ import { Organisation } from '../organisation/organisation.entity.js';
 import { Staff } from './staff.entity.js';
 import { CreateOrganisationInput, CreateStaffInput, createOrganisation, createStaff } from './admin.service.js';
 
-@Resolver(() => Staff)
-export class StaffResolver {
-  @Query(() => Staff, { description: 'The principal behind the token.' })
-  async me(@Ctx() ctx: Context) {
-    const viewer = requireViewer(ctx);
-    return ctx.loaders.staff.load(viewer.id);
+/** The principal behind the token: a staff member, a volunteer or a partner organisation's app. */
+@ObjectType({ description: 'Who you are: role and teams as the hub knows them (never taken from the token).' })
+export class Me {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Role)
+  role!: Role;
+
+  @Field(() => String, { description: 'staff, volunteer or partner.' })
+  kind!: string;
+
+  organisationId!: string | null;
+}
+
+@Resolver(() => Me)
+export class MeResolver {
+  @Query(() => Me, { description: 'The principal behind the token.' })
+  me(@Ctx() ctx: Context): Me {
+    const v = requireViewer(ctx);
+    return { id: v.id, name: v.name, role: v.role, kind: v.kind, organisationId: v.organisationId };
   }
 
+  @FieldResolver(() => [Team])
+  teams(@Root() me: Me, @Ctx() ctx: Context) {
+    return ctx.viewer?.kind === 'staff' ? ctx.loaders.teamsOfStaff.load(me.id) : [];
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true })
+  organisation(@Root() me: Me, @Ctx() ctx: Context) {
+    return me.organisationId ? ctx.loaders.organisation.load(me.organisationId) : null;
+  }
+}
+
+@Resolver(() => Staff)
+export class StaffResolver {
   @Query(() => [Staff], { description: 'Active workers and leads of one of your teams (to choose a coordinator).' })
   async teamMembers(@Arg('teamId', () => ID) teamId: string, @Ctx() ctx: Context) {
     if (!isUuid(teamId)) throw new BadInputError('teamId', 'is not a valid id');

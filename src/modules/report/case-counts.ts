@@ -1,0 +1,101 @@
+import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { assertTeamInScope, requireViewer } from '../../permissions/scope.js';
+import { Role } from '../common/enums.js';
+import { BadInputError } from '../common/errors.js';
+import { isUuid } from '../../permissions/scope.js';
+import { Team } from '../team/team.entity.js';
+import { isSuppressed, suppressCount } from './suppression.js';
+
+@ObjectType({ description: 'Case counts by status. Null means suppressed (a count from 1 to 4 below city level).' })
+export class StatusCounts {
+  @Field(() => Int, { nullable: true })
+  registered!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  intake!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  active!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  closed!: number | null;
+}
+
+@ObjectType({ description: "One team's case counts." })
+export class TeamCaseCounts {
+  teamId!: string;
+
+  @Field(() => StatusCounts)
+  counts!: StatusCounts;
+
+  @Field(() => Boolean, { description: 'True when at least one count of this team was suppressed.' })
+  suppressed!: boolean;
+}
+
+@ObjectType({ description: 'Case counts now: city-wide (analysts) or for your teams (leads), per team.' })
+export class CaseCounts {
+  @Field(() => StatusCounts, { description: 'Totals over the teams in view (city level for analysts: not suppressed).' })
+  total!: StatusCounts;
+
+  @Field(() => [TeamCaseCounts])
+  perTeam!: TeamCaseCounts[];
+
+  @Field(() => Boolean, { description: 'True when any count in this answer was suppressed.' })
+  suppressed!: boolean;
+}
+
+const STATUSES = ['REGISTERED', 'INTAKE', 'ACTIVE', 'CLOSED'] as const;
+
+function toCounts(row: Record<string, number>, apply: boolean): { counts: StatusCounts; suppressed: boolean } {
+  const n = (s: (typeof STATUSES)[number]) => row[s] ?? 0;
+  return {
+    counts: {
+      registered: suppressCount(n('REGISTERED'), apply),
+      intake: suppressCount(n('INTAKE'), apply),
+      active: suppressCount(n('ACTIVE'), apply),
+      closed: suppressCount(n('CLOSED'), apply),
+    },
+    suppressed: STATUSES.some((s) => isSuppressed(n(s), apply)),
+  };
+}
+
+/**
+ * An aggregate for dashboards: no person is ever returned. ANALYST: city-wide, per team with
+ * small cells suppressed. TEAM_LEAD: own teams (their own data; not suppressed).
+ */
+@Resolver(() => CaseCounts)
+export class CaseCountsResolver {
+  @Query(() => CaseCounts, { description: 'Aggregate case counts by status (dashboards).' })
+  async caseCounts(@Ctx() ctx: Context, @Arg('teamId', () => ID, { nullable: true }) teamId?: string): Promise<CaseCounts> {
+    const viewer = requireViewer(ctx);
+    const analyst = viewer.role === Role.ANALYST;
+    if (teamId && !isUuid(teamId)) throw new BadInputError('teamId', 'is not a valid id');
+    if (teamId && !analyst) assertTeamInScope(ctx, teamId);
+    const teams = teamId ? [teamId] : analyst ? null : [...viewer.teamIds];
+    const rows = await ctx.em.getConnection().execute<{ team_id: string; status: string; n: string }[]>(
+      `select team_id, status, count(*) as n from "case" ${teams ? 'where team_id in (?)' : ''} group by team_id, status`,
+      teams ? [teams.length ? teams : ['00000000-0000-0000-0000-000000000000']] : [],
+    );
+    const byTeam = new Map<string, Record<string, number>>();
+    const total: Record<string, number> = {};
+    for (const r of rows) {
+      const t = byTeam.get(r.team_id) ?? {};
+      t[r.status] = Number(r.n);
+      byTeam.set(r.team_id, t);
+      total[r.status] = (total[r.status] ?? 0) + Number(r.n);
+    }
+    // The city total is not suppressed; a single team asked for is below city level.
+    const totals = toCounts(total, analyst && !!teamId);
+    const perTeam = [...byTeam.entries()].map(([id, row]) => ({ teamId: id, ...toCounts(row, analyst) }));
+    return { total: totals.counts, perTeam, suppressed: totals.suppressed || perTeam.some((t) => t.suppressed) };
+  }
+}
+
+@Resolver(() => TeamCaseCounts)
+export class TeamCaseCountsResolver {
+  @FieldResolver(() => Team)
+  team(@Root() t: TeamCaseCounts, @Ctx() ctx: Context) {
+    return ctx.loaders.team.load(t.teamId);
+  }
+}
