@@ -11,11 +11,13 @@ import { CASE_ROLES } from './viewer.js';
  * Object-level scope (which team's rows) is enforced by the queries themselves.
  */
 
+/**
+ * Every denial is audited: the operation for root fields, the type and field otherwise.
+ * Rules are cached per request, so this writes at most one row per rule per request.
+ */
 function denyAudited(ctx: Context, info: GraphQLResolveInfo): false {
-  // Only root fields are audited: nested fields of objects the viewer could not reach never run.
-  if (info.parentType.name === 'Query' || info.parentType.name === 'Mutation') {
-    ctx.audit.denied('Operation', null, { operation: `${info.parentType.name}.${info.fieldName}` });
-  }
+  const root = info.parentType.name === 'Query' || info.parentType.name === 'Mutation';
+  ctx.audit.denied('Operation', null, root ? { operation: `${info.parentType.name}.${info.fieldName}` } : { field: `${info.parentType.name}.${info.fieldName}` });
   return false;
 }
 

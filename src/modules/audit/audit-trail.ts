@@ -84,7 +84,7 @@ export class AuditTrail {
   }
 
   private add(entry: Entry) {
-    const key = `${entry.action}:${entry.objectType}:${entry.objectId ?? ''}`;
+    const key = `${entry.action}:${entry.objectType}:${entry.objectId ?? ''}:${entry.objectId ? '' : JSON.stringify(entry.detail ?? null)}`;
     if (!this.pending.has(key)) this.pending.set(key, entry);
   }
 

@@ -84,7 +84,7 @@ export class CaseDiscussion extends BaseEntity {
 @Entity({ tableName: 'volunteer_match' })
 @Index({ properties: ['volunteer', 'status'] })
 @Index({ properties: ['request', 'status'] })
-export class VolunteerMatch extends BaseEntity<'status'> {
+export class VolunteerMatch extends BaseEntity<'status' | 'version'> {
   @ManyToOne({ entity: () => InformalCareRequest })
   request!: Rel<InformalCareRequest>;
 
