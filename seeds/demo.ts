@@ -366,9 +366,11 @@ export async function seedDemo(em: EntityManager, opts: SeedDemoOptions = {}): P
           const start = Math.min(nowMs - 20 * DAY_MS, Math.max(caseFrom + 14 * DAY_MS, nowMs - back * DAY_MS));
           startedAt = rng.officeHours(new Date(start));
           if (plan === MatchStatus.ENDED) endedAt = rng.officeHours(addDays(startedAt, rng.int(45, Math.max(46, Math.floor(daysBetween(startedAt, now)) - 10))));
-          createdAt = at(caseFrom + DAY_MS, startedAt.getTime() - rng.int(12, 30) * DAY_MS);
+          const hi = startedAt.getTime() - rng.int(12, 30) * DAY_MS;
+          createdAt = at(Math.max(caseFrom + DAY_MS, hi - 3 * DAY_MS), hi);
         } else {
-          createdAt = at(Math.min(caseFrom + 2 * 3600_000, nowMs - 2 * 3600_000), nowMs - rng.int(5, 40) * DAY_MS);
+          const hi = nowMs - rng.int(5, 40) * DAY_MS;
+          createdAt = at(Math.max(Math.min(caseFrom + 2 * 3600_000, nowMs - 2 * 3600_000), hi - 3 * DAY_MS), hi);
         }
         const adults = residents.filter((r) => r.birthDate <= adultBorn);
         const resident = rng.chance(0.75) || adults.length < 2 ? head : rng.pick(adults.filter((r) => r !== head));

@@ -1088,7 +1088,9 @@ export function buildVolunteer(em: EntityManager, o: VolunteerOverrides): Volunt
   const names = NAMES[background];
   const male = rng.chance(0.4);
   const givenName = o.givenName ?? rng.pick(male ? names.male : names.female);
-  const familyName = o.familyName ?? rng.pick(names.family);
+  const drawnFamily = rng.pick(names.family);
+  // Polish family names in -ski/-cki take -ska/-cka for women.
+  const familyName = o.familyName ?? (background === 'polish' && !male ? drawnFamily.replace(/([sc])ki$/, '$1ka') : drawnFamily);
   const areas = o.areas && o.areas.length > 0 ? o.areas : [String(rng.int(3511, 3585))];
   const area = rng.pick(areas);
 
