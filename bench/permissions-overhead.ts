@@ -1,7 +1,7 @@
 /**
  * npm run bench:permissions [-- --iterations N] [--warmup N]
  *
- * The cost of the permission layer (graphql-shield through graphql-middleware): the
+ * The cost of the permission layer (the deny-by-default guard of src/permissions/guard.ts): the
  * TeamCases operation of the team workers' contract over 200 cases, executed in-process
  * (ApolloServer.executeOperation, no HTTP) against
  *

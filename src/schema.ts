@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
 import './modules/common/enums.js';
 import { CaseNoteResolver, CaseResolver } from './modules/case/case.resolver.js';
 import { HouseholdResolver } from './modules/household/household.resolver.js';
@@ -15,7 +14,8 @@ import { InformalCareRequestResolver, VolunteerMatchResolver, VolunteerResolver 
 import { FlexAssignmentResolver } from './modules/flex/flex.service.js';
 import { CaseCountsResolver, TeamCaseCountsResolver } from './modules/report/case-counts.js';
 import { ResidentsRightsResolver } from './modules/household/residents-rights.js';
-import { permissions } from './permissions/permissions.js';
+import { ruleTree } from './permissions/permissions.js';
+import { applyPermissions } from './permissions/guard.js';
 
 export const resolvers = [
   TeamResolver,
@@ -39,21 +39,25 @@ export const resolvers = [
   ResidentsRightsResolver,
 ] as const;
 
-let cached: Promise<GraphQLSchema> | undefined;
-
-/** The schema as type-graphql builds it from the code, without permissions (what schema.graphql shows). */
-export function buildBareSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({
+function build(): Promise<GraphQLSchema> {
+  return buildSchema({
     resolvers: [...resolvers] as unknown as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // type-graphql 2 does not validate inputs unless told to.
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
+}
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** The schema as type-graphql builds it from the code, without permissions (what schema.graphql shows). */
+export function buildBareSchema(): Promise<GraphQLSchema> {
+  cached ??= build();
   return cached;
 }
 
-/** The executable schema: every field wrapped by the deny-by-default permission layer. */
+/** The executable schema: a fresh build with every field wrapped by the deny-by-default guard. */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildBareSchema(), permissions);
+  return applyPermissions(await build(), ruleTree);
 }

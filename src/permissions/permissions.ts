@@ -1,8 +1,4 @@
-import { deny, shield, type IRule, type IRules } from 'graphql-shield';
 
-type Rule = IRule | ReturnType<typeof or>;
-import { GraphQLError } from 'graphql';
-import { ForbiddenError } from '../modules/common/errors.js';
 import {
   isAdmin,
   isAmbassador,
@@ -19,7 +15,7 @@ import {
   isTeamLeadOrAnalyst,
   isVolunteer,
 } from './rules.js';
-import { or } from 'graphql-shield';
+import { or, type Rule, type RuleTree } from './guard.js';
 
 /** Who may look at a match: its volunteer, the team's ambassador, the team (each scoped in the query). */
 const isMatchViewer = or(isVolunteer, isAmbassador, isCaseWorker);
@@ -36,7 +32,7 @@ const EDGE = ['cursor', 'node'];
  * Deny by default: every operation and every field of every type is listed here with
  * its rule; anything missing is refused (fallbackRule) and a test fails on it.
  */
-export const ruleTree: IRules = {
+export const ruleTree: RuleTree = {
   Query: {
     me: isAuthenticated,
     teams: isAuthenticated,
@@ -168,12 +164,3 @@ export const ruleTree: IRules = {
   VolunteerConnection: fields(isAuthenticated, PAGE),
   VolunteerEdge: fields(isAuthenticated, EDGE),
 };
-
-export const permissions = shield(ruleTree, {
-  fallbackRule: deny,
-  allowExternalErrors: true,
-  // A rule that denies (returns false) becomes FORBIDDEN; errors thrown by resolvers or
-  // returned by rules (e.g. UNAUTHENTICATED) pass through unchanged (STACK.md trap 4).
-  fallbackError: (thrown: unknown) =>
-    thrown instanceof GraphQLError ? thrown : thrown instanceof Error ? thrown : new ForbiddenError(),
-});

@@ -1,12 +1,12 @@
-import { rule, or } from 'graphql-shield';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 import { Role } from '../modules/common/enums.js';
 import { UnauthenticatedError } from '../modules/common/errors.js';
 import { CASE_ROLES } from './viewer.js';
+import { or, rule } from './guard.js';
 
 /**
- * Shield rules named by intent. Each is computed once per request ('contextual' cache)
+ * Rules named by intent. Each is computed once per request (see guard.ts)
  * from the viewer loaded at the start of the request, so a rule costs O(1) per field.
  * Object-level scope (which team's rows) is enforced by the queries themselves.
  */
@@ -22,16 +22,14 @@ function denyAudited(ctx: Context, info: GraphQLResolveInfo): false {
 }
 
 function roleRule(name: string, roles: ReadonlySet<Role>) {
-  return rule(name, { cache: 'contextual' })((_parent, _args, ctx: Context, info: GraphQLResolveInfo) => {
+  return rule(name, (ctx, info) => {
     if (!ctx.viewer) return new UnauthenticatedError();
     return roles.has(ctx.viewer.role) ? true : denyAudited(ctx, info);
   });
 }
 
 /** Any principal with a valid token. */
-export const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })((_p, _a, ctx: Context) =>
-  ctx.viewer ? true : new UnauthenticatedError(),
-);
+export const isAuthenticated = rule('isAuthenticated', (ctx) => (ctx.viewer ? true : new UnauthenticatedError()));
 
 /** Works in a team's case files (reads and changes them, within the own teams). */
 export const isCaseWorker = roleRule('isCaseWorker', CASE_ROLES);

@@ -1,13 +1,13 @@
 /**
  * Deny by default (DESIGN.md section 2): every field of every object type has an explicit,
  * named entry in the permission rule tree, the rule tree names nothing the schema lacks,
- * and a field without a rule is refused at run time (fallbackRule: deny).
+ * and a field without a rule is refused at run time (the guard's fallback is deny).
  */
 import { execute, extendSchema, isObjectType, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBareSchema } from '../../src/schema.js';
-import { permissions, ruleTree } from '../../src/permissions/permissions.js';
+import { ruleTree } from '../../src/permissions/permissions.js';
+import { applyPermissions } from '../../src/permissions/guard.js';
 import { Role } from '../../src/modules/common/enums.js';
 
 /** The rule tree as `{ Type: { field: rule } }`; a type-level rule (not an object) has no named fields. */
@@ -69,11 +69,11 @@ describe('permission rule tree', () => {
   });
 });
 
-describe('shield fallback', () => {
+describe('permission fallback', () => {
   it('refuses a field that has no rule, even for an authenticated team worker', async () => {
     // A field added to the schema without a rule: the permission layer must refuse it.
     const extended = extendSchema(await buildBareSchema(), parse('extend type Query { unlistedProbe: String }'));
-    const guarded = applyMiddleware(extended, permissions);
+    const guarded = applyPermissions(extended, ruleTree);
     const viewer = {
       kind: 'staff',
       id: '00000000-0000-4000-8000-000000000001',
