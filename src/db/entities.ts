@@ -14,6 +14,7 @@ import { WorkerChangeRequest } from '../modules/feedback/worker-change-request.e
 import { Referral, ContactAttempt } from '../modules/referral/referral.entity.js';
 import { AccessLog, Disclosure } from '../modules/audit/access-log.entity.js';
 import { FlexAssignment } from '../modules/flex/flex-assignment.entity.js';
+import { OutboxMessage } from '../jobs/outbox.entity.js';
 import { Volunteer } from '../modules/informal-care/volunteer.entity.js';
 import { CaseDiscussion, InformalCareRequest, MatchCheckIn, VolunteerMatch } from '../modules/informal-care/informal-care.entity.js';
 
@@ -21,4 +22,5 @@ export const entities = [
   Team, Organisation, Staff, Household, Resident, Case, Goal, CaseNote, ZrmAssessment, CareAllocation,
   Consent, Feedback, WorkerChangeRequest, Referral, ContactAttempt, AccessLog, Disclosure,
   FlexAssignment, Volunteer, InformalCareRequest, CaseDiscussion, VolunteerMatch, MatchCheckIn,
+  OutboxMessage,
 ];

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123142236_initial } from './Migration20261123142236_initial.js';
 import { Migration20261123150000_guards } from './Migration20261123150000_guards.js';
 import { Migration20261123160000_sharing } from './Migration20261123160000_sharing.js';
+import { Migration20261123165000_outbox } from './Migration20261123165000_outbox.js';
 
 /** Every migration, in order. Add new ones here (MikroORM's dynamic import bypasses tsx/vite). */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123142236_initial', class: Migration20261123142236_initial },
   { name: 'Migration20261123150000_guards', class: Migration20261123150000_guards },
   { name: 'Migration20261123160000_sharing', class: Migration20261123160000_sharing },
+  { name: 'Migration20261123165000_outbox', class: Migration20261123165000_outbox },
 ];
