@@ -10,8 +10,9 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/bootstrap.js';
 import { logger } from '../src/logger.js';
 import { seedDemo } from '../seeds/demo.js';
+import { BASE_CASES, seedScenario } from '../seeds/scenario.js';
 
-const SCENARIOS = ['demo'] as const;
+const SCENARIOS = ['demo', 'utrecht-2015q2'] as const;
 
 const USAGE = `Usage: npm run seed [-- --scenario <name>]
 
@@ -21,6 +22,7 @@ Safe to run twice: existing demo data is left alone.
 
 Options:
   --scenario <name>   which data set to load (default: demo; available: ${SCENARIOS.join(', ')})
+  --size N            utrecht-2015q2 only: number of cases (default ${BASE_CASES}, which reproduces data/utrecht-2015-q2.json)
   -h, --help          show this help`;
 
 function fail(message: string, code: number): never {
@@ -28,13 +30,14 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-function parse(argv: string[]): { scenario: string } {
-  let values: { scenario?: string; help?: boolean };
+function parse(argv: string[]): { scenario: string; size?: number } {
+  let values: { scenario?: string; size?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         scenario: { type: 'string' },
+        size: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -51,17 +54,25 @@ function parse(argv: string[]): { scenario: string } {
   if (!(SCENARIOS as readonly string[]).includes(scenario)) {
     fail(`unknown scenario "${scenario}" (available: ${SCENARIOS.join(', ')})`, 2);
   }
-  return { scenario };
+  if (values.size !== undefined && (scenario !== 'utrecht-2015q2' || !/^\d+$/.test(values.size) || Number(values.size) < 100)) {
+    fail(`--size needs --scenario utrecht-2015q2 and an integer ≥ 100`, 2);
+  }
+  return { scenario, ...(values.size !== undefined ? { size: Number(values.size) } : {}) };
 }
 
 async function main(): Promise<void> {
-  parse(process.argv.slice(2));
+  const args = parse(process.argv.slice(2));
   const config = loadConfig();
   logger.level = 'warn';
   // DATABASE_URL, or the embedded PostgreSQL of `npm start` when it is unset.
   const db = await openDatabase(config, logger);
   try {
     const started = Date.now();
+    if (args.scenario === 'utrecht-2015q2') {
+      const { created, cases } = await seedScenario(db.orm.em.fork(), { size: args.size ?? BASE_CASES });
+      process.stdout.write(created ? `utrecht-2015q2 loaded: ${cases} cases (${((Date.now() - started) / 1000).toFixed(1)} s)\n` : `the database already has ${cases} cases, nothing to do\n`);
+      return;
+    }
     const { created } = await seedDemo(db.orm.em.fork(), { bsnKey: config.BSN_KEY });
     process.stdout.write(created ? `demo seed loaded (${((Date.now() - started) / 1000).toFixed(1)} s)\n` : 'demo data already present, nothing to do\n');
   } finally {

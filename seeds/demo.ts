@@ -164,6 +164,88 @@ export interface SeedDemoOptions {
   now?: Date;
 }
 
+export interface Principals {
+  teams: Map<string, Team>;
+  orgs: Map<string, Organisation>;
+  /** Staff by email. */
+  staff: Map<string, Staff>;
+  teamStaff: Map<string, { lead: Staff; workers: [Staff, Staff] }>;
+  /** The ambassador of each social team, by team code. */
+  ambassadors: Map<string, Staff>;
+}
+
+/**
+ * The demo principals without any household: the teams, the organisations and the staff
+ * (admin, analyst, flex worker, per social team a lead, two workers and an ambassador).
+ * Finds what exists by code/email and creates (persists, does not flush) the rest.
+ * Used by the demo seed and by the utrecht-2015q2 scenario (seeds/scenario.ts).
+ */
+export async function seedPrincipals(tem: EntityManager, ref: TeamsReference = loadTeamsReference()): Promise<Principals> {
+  // ---- reference data: find by code/email, create what is missing -------------------
+  const allTeamRefs = [...ref.teams, ref.flexTeam];
+  const teams = new Map((await tem.find(Team, { code: { $in: allTeamRefs.map((t) => t.code) } })).map((t) => [t.code, t]));
+  for (const t of ref.teams) {
+    if (!teams.has(t.code)) {
+      teams.set(t.code, buildTeam(tem, { code: t.code, name: t.name, district: t.district, postcodes: t.postcodes, kind: TeamKind.SOCIAL, isFlex: false }));
+    }
+  }
+  if (!teams.has(ref.flexTeam.code)) {
+    const f = ref.flexTeam;
+    teams.set(f.code, buildTeam(tem, { code: f.code, name: f.name, district: f.district, postcodes: [], kind: TeamKind.SOCIAL, isFlex: true }));
+  }
+
+  const specs = organisationSpecs(ref);
+  const orgs = new Map((await tem.find(Organisation, { code: { $in: specs.map((s) => s.code) } })).map((o) => [o.code, o]));
+  for (const s of specs) {
+    if (!orgs.has(s.code)) orgs.set(s.code, buildOrganisation(tem, { code: s.code, name: s.name, kind: s.kind, agbCode: s.agbCode ?? null }));
+  }
+  const org = (code: string) => orgs.get(code)!;
+
+  const staffRng = new Rng(`${SEED}:staff`);
+  const usedNames = new Set<string>();
+  const uniqueStaffName = () => {
+    for (let i = 0; i < 50; i++) {
+      const n = staffName(staffRng);
+      if (!usedNames.has(n)) return usedNames.add(n), n;
+    }
+    return staffName(staffRng);
+  };
+  const staffEmails: string[] = [DEMO_ADMIN_EMAIL, DEMO_ANALYST_EMAIL, DEMO_FLEX_EMAIL];
+  for (const t of ref.teams) {
+    staffEmails.push(demoEmails.lead(t.code), demoEmails.worker(t.code, 1), demoEmails.worker(t.code, 2), demoEmails.ambassador(t.code));
+  }
+  const existingStaff = new Map((await tem.find(Staff, { email: { $in: staffEmails } })).map((s) => [s.email, s]));
+  const staff = (email: string, role: Role, teamList: Team[], organisation: Organisation | null = null): Staff => {
+    const name = uniqueStaffName(); // drawn even when the row exists, so names stay stable
+    const phone = mobilePhone(staffRng);
+    const found = existingStaff.get(email);
+    if (found) return found;
+    const s = buildStaff(tem, { email, name, phone, role, teams: teamList, organisation });
+    existingStaff.set(email, s);
+    return s;
+  };
+
+  staff(DEMO_ADMIN_EMAIL, Role.ADMIN, []);
+  staff(DEMO_ANALYST_EMAIL, Role.ANALYST, [], org('gemeente-utrecht'));
+  staff(DEMO_FLEX_EMAIL, Role.FLEX_WORKER, [teams.get(ref.flexTeam.code)!]);
+  const teamStaff = new Map<string, { lead: Staff; workers: [Staff, Staff] }>();
+  for (const t of ref.teams) {
+    const team = teams.get(t.code)!;
+    teamStaff.set(t.code, {
+      lead: staff(demoEmails.lead(t.code), Role.TEAM_LEAD, [team]),
+      workers: [staff(demoEmails.worker(t.code, 1), Role.TEAM_WORKER, [team]), staff(demoEmails.worker(t.code, 2), Role.TEAM_WORKER, [team])],
+    });
+  }
+
+  // ---- informal care: an ambassador per social team, 50 volunteers ---------------------
+  const ambassadors = new Map<string, Staff>();
+  ref.teams.forEach((t, teamIndex) => {
+    ambassadors.set(t.code, staff(demoEmails.ambassador(t.code), Role.AMBASSADOR, [teams.get(t.code)!], org(ambassadorOrganisationCode(teamIndex, ref))));
+  });
+
+  return { teams, orgs, staff: existingStaff, teamStaff, ambassadors };
+}
+
 export async function seedDemo(em: EntityManager, opts: SeedDemoOptions = {}): Promise<{ created: boolean }> {
   const bsnKey = opts.bsnKey ?? defaultBsnKey();
   const now = opts.now ?? startOfUtcDay(new Date());
@@ -174,70 +256,12 @@ export async function seedDemo(em: EntityManager, opts: SeedDemoOptions = {}): P
     await tem.execute(`select pg_advisory_xact_lock(hashtext('${LOCK_KEY}'))`);
     if ((await tem.count(Staff, { email: DEMO_ADMIN_EMAIL })) > 0) return { created: false };
 
-    // ---- reference data: find by code/email, create what is missing -------------------
-    const allTeamRefs = [...ref.teams, ref.flexTeam];
-    const teams = new Map((await tem.find(Team, { code: { $in: allTeamRefs.map((t) => t.code) } })).map((t) => [t.code, t]));
-    for (const t of ref.teams) {
-      if (!teams.has(t.code)) {
-        teams.set(t.code, buildTeam(tem, { code: t.code, name: t.name, district: t.district, postcodes: t.postcodes, kind: TeamKind.SOCIAL, isFlex: false }));
-      }
-    }
-    if (!teams.has(ref.flexTeam.code)) {
-      const f = ref.flexTeam;
-      teams.set(f.code, buildTeam(tem, { code: f.code, name: f.name, district: f.district, postcodes: [], kind: TeamKind.SOCIAL, isFlex: true }));
-    }
-
-    const specs = organisationSpecs(ref);
-    const orgs = new Map((await tem.find(Organisation, { code: { $in: specs.map((s) => s.code) } })).map((o) => [o.code, o]));
-    for (const s of specs) {
-      if (!orgs.has(s.code)) orgs.set(s.code, buildOrganisation(tem, { code: s.code, name: s.name, kind: s.kind, agbCode: s.agbCode ?? null }));
-    }
+    const { teams, orgs, staff: existingStaff, teamStaff, ambassadors } = await seedPrincipals(tem, ref);
     const org = (code: string) => orgs.get(code)!;
+    const specs = organisationSpecs(ref);
     const gps = specs.filter((s) => s.kind === OrganisationKind.GP_PRACTICE).map((s) => org(s.code));
     const corps = specs.filter((s) => s.kind === OrganisationKind.HOUSING_CORPORATION).map((s) => org(s.code));
     const careProviders = specs.filter((s) => s.kind === OrganisationKind.CARE_PROVIDER).map((s) => org(s.code));
-
-    const staffRng = new Rng(`${SEED}:staff`);
-    const usedNames = new Set<string>();
-    const uniqueStaffName = () => {
-      for (let i = 0; i < 50; i++) {
-        const n = staffName(staffRng);
-        if (!usedNames.has(n)) return usedNames.add(n), n;
-      }
-      return staffName(staffRng);
-    };
-    const staffEmails: string[] = [DEMO_ADMIN_EMAIL, DEMO_ANALYST_EMAIL, DEMO_FLEX_EMAIL];
-    for (const t of ref.teams) {
-      staffEmails.push(demoEmails.lead(t.code), demoEmails.worker(t.code, 1), demoEmails.worker(t.code, 2), demoEmails.ambassador(t.code));
-    }
-    const existingStaff = new Map((await tem.find(Staff, { email: { $in: staffEmails } })).map((s) => [s.email, s]));
-    const staff = (email: string, role: Role, teamList: Team[], organisation: Organisation | null = null): Staff => {
-      const name = uniqueStaffName(); // drawn even when the row exists, so names stay stable
-      const phone = mobilePhone(staffRng);
-      const found = existingStaff.get(email);
-      if (found) return found;
-      const s = buildStaff(tem, { email, name, phone, role, teams: teamList, organisation });
-      existingStaff.set(email, s);
-      return s;
-    };
-
-    staff(DEMO_ADMIN_EMAIL, Role.ADMIN, []);
-    staff(DEMO_ANALYST_EMAIL, Role.ANALYST, [], org('gemeente-utrecht'));
-    staff(DEMO_FLEX_EMAIL, Role.FLEX_WORKER, [teams.get(ref.flexTeam.code)!]);
-    const teamStaff = new Map<string, { lead: Staff; workers: [Staff, Staff] }>();
-    for (const t of ref.teams) {
-      const team = teams.get(t.code)!;
-      teamStaff.set(t.code, {
-        lead: staff(demoEmails.lead(t.code), Role.TEAM_LEAD, [team]),
-        workers: [staff(demoEmails.worker(t.code, 1), Role.TEAM_WORKER, [team]), staff(demoEmails.worker(t.code, 2), Role.TEAM_WORKER, [team])],
-      });
-    }
-
-    // ---- informal care: an ambassador per social team, 50 volunteers ---------------------
-    const ambassadors = new Map<string, Staff>();
-    ref.teams.forEach((t, teamIndex) => {
-      ambassadors.set(t.code, staff(demoEmails.ambassador(t.code), Role.AMBASSADOR, [teams.get(t.code)!], org(ambassadorOrganisationCode(teamIndex, ref))));
-    });
 
     const volunteerEmails = Array.from({ length: DEMO_VOLUNTEERS }, (_, i) => demoEmails.volunteer(i + 1));
     const existingVolunteers = new Map((await tem.find(Volunteer, { email: { $in: volunteerEmails } })).map((v) => [v.email, v]));

@@ -37,6 +37,28 @@ export const configSchema = z
     GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(LIMITS.maxDirectives),
     GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(LIMITS.maxBodyBytes),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(LIMITS.rateLimitPerMinute),
+    // Benchmarks: count SQL statements per request and return them in the `x-sql-statements` header.
+    SQL_COUNT_HEADER: boolish.default(false),
+    // Partner integrations and jobs (DESIGN.md 5; README "Partner integrations and jobs").
+    HUISARTS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    CORPORATION_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SIMULATORS: boolish.default(true),
+    SIMULATOR_DEMO_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(20_000),
+    HUISARTS_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(15_000),
+    CORPORATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(15_000),
+    POLL_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    POLL_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(20),
+    PARTNER_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    BULLMQ_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('voordeur'),
+    RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+    RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+    JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(20),
+    JOB_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000),
+    JOB_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
+    JOB_LOCK_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+    CHECK_IN_REMINDER_CRON: z.string().min(1).default('0 7 * * *'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {

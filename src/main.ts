@@ -9,6 +9,9 @@ import { openDatabase } from './bootstrap.js';
 import { createApp } from './server.js';
 import { createRedis } from './redis.js';
 import { seedDemo } from '../seeds/demo.js';
+import { startJobs } from './jobs/runtime.js';
+import { resolvePartnerSystems } from './jobs/partner-systems.js';
+import { closeSharedQueues } from './jobs/queues.js';
 
 const config = loadConfig();
 logger.level = config.LOG_LEVEL;
@@ -21,6 +24,12 @@ async function main() {
   }
   const redis = createRedis(config.REDIS_URL, logger);
   const app = await createApp({ config, orm: db.orm, redis });
+  // `npm start` runs the worker (jobs, relay, schedulers) in this process; `--role api` does not.
+  const apiOnly = process.argv.includes('--role') && process.argv[process.argv.indexOf('--role') + 1] === 'api';
+  const partners = apiOnly ? null : await resolvePartnerSystems(config, logger);
+  const jobs = partners
+    ? await startJobs({ orm: db.orm, config, log: logger, huisartsUrl: partners.huisartsUrl, corporationUrl: partners.corporationUrl })
+    : null;
   const url = await app.listen(config.PORT, config.HOST);
   logger.info({ url }, `Voordeur is listening on ${url}`);
   if (config.NODE_ENV !== 'production') {
@@ -35,10 +44,14 @@ async function main() {
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 20_000);
+    }, 20_000 + config.SHUTDOWN_GRACE_MS);
     force.unref();
     try {
       await app.stop();
+      // Active jobs finish (bounded by SHUTDOWN_GRACE_MS) before the database goes away.
+      await jobs?.stop().catch(() => undefined);
+      await partners?.stop().catch(() => undefined);
+      await closeSharedQueues().catch(() => undefined);
       redis.disconnect();
       await db.close();
       logger.info('stopped cleanly');

@@ -11,9 +11,12 @@ import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { FeedbackResolver, WorkerChangeResolver } from './modules/feedback/feedback.resolver.js';
 import { AccessReportResolver } from './modules/audit/access-report.resolver.js';
 import { InformalCareRequestResolver, VolunteerMatchResolver, VolunteerResolver } from './modules/informal-care/informal-care.resolver.js';
+import { InformalCareOperationsResolver } from './modules/informal-care/informal-care.operations.js';
 import { FlexAssignmentResolver } from './modules/flex/flex.service.js';
 import { CaseCountsResolver, TeamCaseCountsResolver } from './modules/report/case-counts.js';
+import { QuarterReportResolver, QuarterTeamFiguresResolver } from './modules/report/quarter-report.js';
 import { ResidentsRightsResolver } from './modules/household/residents-rights.js';
+import { IntegrationResolver } from './modules/integration/integration.resolver.js';
 import { ruleTree } from './permissions/permissions.js';
 import { applyPermissions } from './permissions/guard.js';
 
@@ -33,10 +36,14 @@ export const resolvers = [
   InformalCareRequestResolver,
   VolunteerResolver,
   VolunteerMatchResolver,
+  InformalCareOperationsResolver,
   FlexAssignmentResolver,
   CaseCountsResolver,
   TeamCaseCountsResolver,
+  QuarterReportResolver,
+  QuarterTeamFiguresResolver,
   ResidentsRightsResolver,
+  IntegrationResolver,
 ] as const;
 
 function build(): Promise<GraphQLSchema> {

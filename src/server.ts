@@ -22,6 +22,8 @@ import { redisState } from './redis.js';
 import { logger } from './logger.js';
 import { armorOptions, graphqlLimits, parseOptions } from './graphql-limits.js';
 import { createRateLimiter } from './rate-limit.js';
+import { SQL_COUNT_HEADER, withSqlCounter } from './sql-count.js';
+import { renderMetrics } from './jobs/metrics.js';
 
 export interface App {
   server: http.Server;
@@ -181,6 +183,11 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
       const redisStatus = await redisState(redis);
       return sendJson(res, postgres === 'up' ? 200 : 503, { status: postgres === 'up' ? 'ready' : 'not ready', postgres, redis: redisStatus });
     }
+    if (url.pathname === '/metrics') {
+      const metrics = await renderMetrics(orm, config);
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      return res.end(metrics.body);
+    }
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found; the API is at /graphql' });
 
     // Rate limit before anything else is read: keyed by the verified subject, else the client IP.
@@ -210,10 +217,19 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => buildContext(req, subject),
-    });
+    const execute = () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => buildContext(req, subject),
+      });
+    // Benchmarks only (SQL_COUNT_HEADER): statements this request sent, viewer and audit included.
+    const result = config.SQL_COUNT_HEADER
+      ? await withSqlCounter(async (counter) => {
+          const r = await execute();
+          res.setHeader(SQL_COUNT_HEADER, String(counter.statements));
+          return r;
+        })
+      : await execute();
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

@@ -15,12 +15,15 @@ import { Referral, ContactAttempt } from '../modules/referral/referral.entity.js
 import { AccessLog, Disclosure } from '../modules/audit/access-log.entity.js';
 import { FlexAssignment } from '../modules/flex/flex-assignment.entity.js';
 import { OutboxMessage } from '../jobs/outbox.entity.js';
+import { SyncState } from '../jobs/sync-state.entity.js';
+import { ParkedRecord } from '../jobs/parked-record.entity.js';
 import { Volunteer } from '../modules/informal-care/volunteer.entity.js';
-import { CaseDiscussion, InformalCareRequest, MatchCheckIn, VolunteerMatch } from '../modules/informal-care/informal-care.entity.js';
+import { CaseDiscussion, CheckInReminder, InformalCareRequest, MatchCheckIn, VolunteerMatch } from '../modules/informal-care/informal-care.entity.js';
 
 export const entities = [
   Team, Organisation, Staff, Household, Resident, Case, Goal, CaseNote, ZrmAssessment, CareAllocation,
   Consent, Feedback, WorkerChangeRequest, Referral, ContactAttempt, AccessLog, Disclosure,
   FlexAssignment, Volunteer, InformalCareRequest, CaseDiscussion, VolunteerMatch, MatchCheckIn,
-  OutboxMessage,
+  OutboxMessage, CheckInReminder,
+  SyncState, ParkedRecord,
 ];

@@ -2,6 +2,7 @@
 import {
   isAdmin,
   isAmbassador,
+  isAmbassadorOrAdmin,
   isAmbassadorOrVolunteer,
   isAuthenticated,
   isCaseWorker,
@@ -50,6 +51,11 @@ export const ruleTree: RuleTree = {
     myVolunteerProfile: isVolunteer,
     myMatches: isVolunteer,
     caseCounts: isTeamLeadOrAnalyst,
+    integrations: isAdmin,
+    quarterReport: isTeamLeadOrAnalyst,
+    informalCareVocabulary: isAuthenticated,
+    volunteerCandidates: isAmbassador,
+    dueCheckIns: isAmbassador,
   },
   Mutation: {
     registerHousehold: isCaseWorker,
@@ -73,8 +79,19 @@ export const ruleTree: RuleTree = {
     createOrganisation: isAdmin,
     assignFlexWorker: isTeamLeadOrAdmin,
     cancelReferral: isPartner,
+    submitReferral: isPartner,
+    retryFailedJob: isAdmin,
     correctResident: isCaseWorker,
     eraseResident: isTeamLead,
+    registerVolunteer: isAmbassadorOrAdmin,
+    setVolunteerPaused: isVolunteer,
+    requestInformalCare: isCaseWorker,
+    recordCaseDiscussion: isAmbassador,
+    proposeMatch: isAmbassador,
+    respondToMatch: isVolunteer,
+    activateMatch: isCaseWorkerOrAmbassador,
+    endMatch: isCaseWorkerOrAmbassador,
+    recordMatchCheckIn: isAmbassador,
   },
 
   // Reference data, visible to every authenticated principal.
@@ -136,19 +153,44 @@ export const ruleTree: RuleTree = {
   ]),
   PostcodeArea: fields(isMatchViewer, ['postcode4', 'neighbourhood']),
   PseudonymousResident: fields(isMatchViewer, ['givenName']),
-  AvailabilitySlot: fields(or(isMatchViewer, isAmbassadorOrVolunteer), ['day', 'part']),
-  Volunteer: fields(or(isAmbassadorOrVolunteer, isCaseWorker), [
-    'id', 'givenName', 'skills', 'languages', 'availability', 'maxMatches', 'vogIssuedAt', 'active', 'activeMatches',
+  AvailabilitySlot: fields(or(isMatchViewer, isAmbassadorOrVolunteer, isAdmin), ['day', 'part']),
+  // Admins see the profile they just registered (registerVolunteer); no contact details are in the type.
+  Volunteer: fields(or(isAmbassadorOrVolunteer, isCaseWorker, isAdmin), [
+    'id', 'givenName', 'skills', 'languages', 'availability', 'maxMatches', 'vogIssuedAt', 'active', 'paused', 'activeMatches',
   ]),
   VolunteerMatch: {
     ...fields(isMatchViewer, ['id', 'status', 'task', 'proposedAt', 'respondedAt', 'startedAt', 'endedAt', 'area', 'resident']),
     contactPhone: isVolunteer,
     volunteer: or(isAmbassador, isCaseWorker),
   },
+  InformalCareVocabulary: fields(isAuthenticated, ['skills', 'languages']),
+  // Only id, moment and verdict: the ambassador gets no case content back.
+  CaseDiscussion: fields(isCaseWorkerOrAmbassador, ['id', 'discussedAt', 'informalCarePossible']),
+  MatchCheckIn: fields(isCaseWorkerOrAmbassador, ['id', 'at', 'going']),
+  VolunteerCandidate: fields(isAmbassador, ['score', 'reasons', 'distanceKm', 'volunteer']),
+  DueCheckIn: fields(isAmbassador, ['match', 'dueAt']),
+
+  // Integration health (jobs, sync): administrators only; no case content in it.
+  IntegrationHealth: fields(isAdmin, [
+    'partner', 'lastSyncAt', 'lagSeconds', 'lastError', 'pendingJobs', 'failedJobs', 'parkedRecords', 'queueReachable', 'failures',
+  ]),
+  FailedJob: fields(isAdmin, ['id', 'jobName', 'failedReason', 'attemptsMade', 'failedAt']),
 
   // Aggregates: no person in them; small cells suppressed for analysts.
   CaseCounts: fields(isTeamLeadOrAnalyst, ['total', 'perTeam', 'suppressed']),
   TeamCaseCounts: fields(isTeamLeadOrAnalyst, ['team', 'counts', 'suppressed']),
+  QuarterReport: fields(isTeamLeadOrAnalyst, ['period', 'suppressed', 'caseCounts', 'perTeam', 'referralSources', 'selfReferralShare', 'closureReasons', 'zrm',
+    'averageDaysToFirstContact', 'averageClientRating', 'selfReliantAfterClosureShare', 'feedback', 'careAllocations', 'informalCare']),
+  QuarterCaseCounts: fields(isTeamLeadOrAnalyst, ['withoutStartDate', 'startedInPeriod', 'runningInPeriod', 'closedInPeriod']),
+  QuarterTeamFigures: fields(isTeamLeadOrAnalyst, ['team', 'started', 'running', 'closed']),
+  ReferralSourceFigure: fields(isTeamLeadOrAnalyst, ['source', 'count', 'share']),
+  ClosureReasonFigure: fields(isTeamLeadOrAnalyst, ['reason', 'count', 'share']),
+  ZrmVersionFigures: fields(isTeamLeadOrAnalyst, ['version', 'assessments', 'domains']),
+  ZrmDomainFigures: fields(isTeamLeadOrAnalyst, ['domain', 'distribution']),
+  ZrmScoreFigure: fields(isTeamLeadOrAnalyst, ['score', 'count', 'share']),
+  FeedbackFigures: fields(isTeamLeadOrAnalyst, ['complaints', 'resolvedComplaints', 'pendingComplaints', 'unfoundedComplaints', 'compliments']),
+  CareAllocationFigures: fields(isTeamLeadOrAnalyst, ['investigations', 'pgb', 'zin', 'pgbProvisionallyGrantedShare']),
+  InformalCareFigures: fields(isTeamLeadOrAnalyst, ['ambassadors', 'casesDiscussed', 'informalCarePossible', 'possibleShare', 'activeVolunteers', 'activeMatches']),
   StatusCounts: fields(isTeamLeadOrAnalyst, ['registered', 'intake', 'active', 'closed']),
 
   // Connection plumbing: carries no data of its own; the nodes have their own rules.

@@ -62,3 +62,5 @@ export const isTeamLeadOrAdmin = or(isTeamLead, isAdmin);
 export const isTeamLeadOrAnalyst = or(isTeamLead, isAnalyst);
 /** Who may see a volunteer's profile: the volunteer, and ambassadors of the volunteer's organisation (scoped in the query). */
 export const isAmbassadorOrVolunteer = or(isAmbassador, isVolunteer);
+/** Registers volunteers: an ambassador for their own organisation, an admin for any informal-care organisation (checked in the service). */
+export const isAmbassadorOrAdmin = or(isAmbassador, isAdmin);

@@ -39,10 +39,7 @@ const haveContract = FILES.every((f) => CONTRACT[f] !== null);
  * what the matrix must expect once they do. Each pending row asserts the operation still
  * fails validation; when it stops failing, replace the pending row by real rows.
  */
-const PENDING: Record<string, string> = {
-  'admin.graphql:IntegrationHealth': 'issue 5 — then: ADMIN ok, every other role FORBIDDEN',
-  'admin.graphql:RetryFailedJob': 'issue 5 — then: ADMIN ok, every other role FORBIDDEN',
-};
+const PENDING: Record<string, string> = {};
 const PENDING_FILES = new Set(Object.keys(PENDING).map((k) => k.split(':')[0]!));
 
 function operationNames(text: string): string[] {
@@ -343,6 +340,16 @@ const CONTRACT_READS: ContractRead[] = [
       worker: (res) => expect(res.data!.accessReport.resident.id).toBe(S.caseA.residents[0]!.id),
       lead: (res) => expect(res.data!.accessReport.resident.id).toBe(S.caseA.residents[0]!.id),
       flex: (res) => expect(res.data!.accessReport.resident.id).toBe(S.caseF.residents[0]!.id),
+    },
+  },
+  {
+    contract: c('admin.graphql', 'IntegrationHealth'),
+    outcome: {
+      ...EXTRA_NONE, worker: 'FORBIDDEN', lead: 'FORBIDDEN', flex: 'FORBIDDEN', ambassador: 'FORBIDDEN', volunteer: 'FORBIDDEN',
+      gp: 'FORBIDDEN', corp: 'FORBIDDEN', analyst: 'FORBIDDEN', admin: 'ok', anon: 'UNAUTHENTICATED',
+    },
+    check: {
+      admin: (res) => expect(res.data!.integrations.map((i: { partner: string }) => i.partner).sort()).toEqual(['corporation', 'huisarts']),
     },
   },
   {
@@ -848,6 +855,13 @@ function mutationRows(): Row[] {
       check: (res) => expect(res.data!.createOrganisation).toMatchObject({ name: 'Woningcorporatie Matrix', kind: 'HOUSING_CORPORATION' }),
     },
 
+    // admin.graphql: retrying a failed job (issue 5) is for ADMIN only; an unknown job is NOT_FOUND.
+    ...(MAIN.filter((w) => w !== 'admin') as Who[]).map((who): Row => ({
+      who, op: 'admin.graphql:RetryFailedJob', contract: a('RetryFailedJob'), variables: () => ({ id: 'huisarts:no-such-job' }),
+      expect: who === 'anon' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+    })),
+    { who: 'admin', op: 'admin.graphql:RetryFailedJob', contract: a('RetryFailedJob'), variables: () => ({ id: 'huisarts:no-such-job' }), expect: 'NOT_FOUND' },
+
     // partner-gp.graphql / partner-corporation.graphql: submitting (issue 5). The answer carries
     // status fields only; an externalId is the sender's own, never a key into another partner's referrals.
     ...(['worker', 'ambassador'] as Who[]).map((who): Row => ({
@@ -856,7 +870,10 @@ function mutationRows(): Row[] {
     {
       who: 'gp', op: 'partner-gp.graphql:SubmitGpReferral', contract: g('SubmitGpReferral'), variables: () => gpSubmission('MATRIX-SR-1'), expect: 'ok',
       protect: () => ['Submittina', 'Matrixverwijzing', 'MATRIX-SUBMIT-REASON', ...S.referralsOfA],
-      check: (res) => expect(res.data!.submitReferral).toMatchObject({ externalId: 'MATRIX-SR-1', kind: 'GP_REFERRAL', status: 'RECEIVED' }),
+      check: (res) => {
+        expect(res.data!.submitReferral).toMatchObject({ externalId: 'MATRIX-SR-1', kind: 'GP_REFERRAL', status: 'RECEIVED' });
+        S.referralsOfA.push(res.data!.submitReferral.id); // routed by postcode 3562 to team A
+      },
     },
     ...(['volunteer', 'analyst'] as Who[]).map((who): Row => ({
       who, op: 'partner-corporation.graphql:SubmitArrearsSignal', contract: ['partner-corporation.graphql', 'SubmitArrearsSignal'],
@@ -865,13 +882,20 @@ function mutationRows(): Row[] {
     {
       who: 'corp', op: 'partner-corporation.graphql:SubmitArrearsSignal', contract: ['partner-corporation.graphql', 'SubmitArrearsSignal'],
       variables: () => arrearsSubmission('MATRIX-VS-1'), expect: 'ok', protect: () => ['Signalina', 'Matrixachterstand', ...S.corp2Signals],
-      check: (res) => expect(res.data!.submitReferral).toMatchObject({ externalId: 'MATRIX-VS-1', kind: 'ARREARS_SIGNAL', status: 'RECEIVED' }),
+      check: (res) => {
+        expect(res.data!.submitReferral).toMatchObject({ externalId: 'MATRIX-VS-1', kind: 'ARREARS_SIGNAL', status: 'RECEIVED' });
+        S.referralsOfA.push(res.data!.submitReferral.id);
+      },
     },
     {
       who: 'corp2', op: "partner-corporation.graphql:SubmitArrearsSignal reusing another corporation's externalId",
       contract: ['partner-corporation.graphql', 'SubmitArrearsSignal'], variables: () => arrearsSubmission('MATRIX-VS-1'), expect: 'ok',
       protect: () => [...S.corpSignals, CORP_REASON, CORP_AMOUNT],
-      check: (res) => expect(res.data!.submitReferral).toMatchObject({ externalId: 'MATRIX-VS-1', status: 'RECEIVED' }),
+      check: (res) => {
+        expect(res.data!.submitReferral).toMatchObject({ externalId: 'MATRIX-VS-1', status: 'RECEIVED' });
+        S.referralsOfA.push(res.data!.submitReferral.id);
+        S.corp2Signals.push(res.data!.submitReferral.id);
+      },
     },
 
     // informal-care.graphql (issue 6): requests, discussions, matches, check-ins, volunteers.
@@ -971,10 +995,7 @@ function mutationRows(): Row[] {
 
 // ---- pending contract operations (issues 5, 6, 7) ----
 
-const PENDING_ROLE: Record<string, Who[]> = {
-  'admin.graphql:IntegrationHealth': ['admin'],
-  'admin.graphql:RetryFailedJob': ['admin'],
-};
+const PENDING_ROLE: Record<string, Who[]> = {};
 
 function pendingRows(): Row[] {
   return Object.entries(PENDING).flatMap(([key, reason]) => {

@@ -27,25 +27,6 @@ const CONTRACT_DIR = fileURLToPath(new URL('../../../shared/contract/', import.m
  * Nothing of team.graphql may ever be listed here.
  */
 const KNOWN_PENDING: Record<string, string> = {
-  // Issue 5: partner apps (GP referrals, arrears signals) and the sync jobs' admin side.
-  'admin.graphql:IntegrationHealth': 'issue 5',
-  'admin.graphql:RetryFailedJob': 'issue 5',
-  'partner-gp.graphql:SubmitGpReferral': 'issue 5',
-  'partner-corporation.graphql:SubmitArrearsSignal': 'issue 5',
-  // Issue 6: informal care (ambassadors, volunteers, matches).
-  'informal-care.graphql:InformalCareVocabulary': 'issue 6',
-  'informal-care.graphql:RequestInformalCare': 'issue 6',
-  'informal-care.graphql:RecordCaseDiscussion': 'issue 6',
-  'informal-care.graphql:VolunteerCandidates': 'issue 6',
-  'informal-care.graphql:ProposeMatch': 'issue 6',
-  'informal-care.graphql:RecordMatchCheckIn': 'issue 6',
-  'informal-care.graphql:RespondToMatch': 'issue 6',
-  'informal-care.graphql:ActivateMatch': 'issue 6',
-  'informal-care.graphql:EndMatch': 'issue 6',
-  'informal-care.graphql:DueCheckIns': 'issue 6',
-  'informal-care.graphql:RegisterVolunteer': 'issue 6',
-  // Issue 7: the quarterly "Blik op Buurtteams" dashboard.
-  'dashboard.graphql:QuarterReport': 'issue 7',
 };
 
 interface ContractOperation {

@@ -3,6 +3,9 @@ import { Migration20261123142236_initial } from './Migration20261123142236_initi
 import { Migration20261123150000_guards } from './Migration20261123150000_guards.js';
 import { Migration20261123160000_sharing } from './Migration20261123160000_sharing.js';
 import { Migration20261123165000_outbox } from './Migration20261123165000_outbox.js';
+import { Migration20261123190000_report } from './Migration20261123190000_report.js';
+import { Migration20261123170000_jobs } from './Migration20261123170000_jobs.js';
+import { Migration20261123180000_informal_care } from './Migration20261123180000_informal_care.js';
 
 /** Every migration, in order. Add new ones here (MikroORM's dynamic import bypasses tsx/vite). */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +13,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123150000_guards', class: Migration20261123150000_guards },
   { name: 'Migration20261123160000_sharing', class: Migration20261123160000_sharing },
   { name: 'Migration20261123165000_outbox', class: Migration20261123165000_outbox },
+  { name: 'Migration20261123170000_jobs', class: Migration20261123170000_jobs },
+  { name: 'Migration20261123180000_informal_care', class: Migration20261123180000_informal_care },
+  { name: 'Migration20261123190000_report', class: Migration20261123190000_report },
 ];

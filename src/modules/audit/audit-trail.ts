@@ -22,7 +22,9 @@ export type AuditedType =
   | 'InformalCareRequest'
   | 'VolunteerMatch'
   | 'FlexAssignment'
-  | 'Volunteer';
+  | 'Volunteer'
+  | 'CaseDiscussion'
+  | 'MatchCheckIn';
 
 interface Entry {
   action: AccessAction;

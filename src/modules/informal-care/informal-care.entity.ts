@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, PrimaryKeyProp, Property, type Rel } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../common/base.entity.js';
 import { CheckInGoing, InformalCareRequestStatus, MatchStatus } from '../common/enums.js';
@@ -84,6 +84,7 @@ export class CaseDiscussion extends BaseEntity {
 @Entity({ tableName: 'volunteer_match' })
 @Index({ properties: ['volunteer', 'status'] })
 @Index({ properties: ['request', 'status'] })
+@Index({ properties: ['team', 'status'] })
 export class VolunteerMatch extends BaseEntity<'status' | 'version'> {
   @ManyToOne({ entity: () => InformalCareRequest })
   request!: Rel<InformalCareRequest>;
@@ -130,6 +131,7 @@ export class VolunteerMatch extends BaseEntity<'status' | 'version'> {
 
 @ObjectType({ description: 'How a match is going, recorded by the ambassador.' })
 @Entity({ tableName: 'match_check_in' })
+@Index({ properties: ['match', 'at'] })
 export class MatchCheckIn extends BaseEntity {
   @ManyToOne({ entity: () => VolunteerMatch, index: true })
   match!: Rel<VolunteerMatch>;
@@ -147,4 +149,20 @@ export class MatchCheckIn extends BaseEntity {
 
   @ManyToOne({ entity: () => Staff })
   recordedBy!: Rel<Staff>;
+}
+
+/** The daily reminder queued a check-in reminder for this match and due date (keeps it idempotent). */
+@Entity({ tableName: 'check_in_reminder' })
+export class CheckInReminder {
+  [PrimaryKeyProp]?: ['match', 'dueOn'];
+  [OptionalProps]?: 'createdAt';
+
+  @ManyToOne({ entity: () => VolunteerMatch, primary: true, deleteRule: 'cascade' })
+  match!: Rel<VolunteerMatch>;
+
+  @PrimaryKey({ type: 'date' })
+  dueOn!: string;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
 }

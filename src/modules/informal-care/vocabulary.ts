@@ -50,3 +50,33 @@ export function isSkill(value: string): value is Skill {
 export function isLanguage(value: string): value is Language {
   return (LANGUAGES as readonly string[]).includes(value);
 }
+
+/** The default task text of a match, per need (Dutch: the volunteer reads it). */
+export const TASK_BY_NEED: Record<Skill, string> = {
+  shopping: 'Wekelijks samen boodschappen doen',
+  company: 'Eens per week op de koffie en een praatje',
+  walking: 'Samen een wandeling maken in de wijk',
+  paperwork: 'Samen de post en papieren doornemen',
+  'language-practice': 'Nederlands oefenen in gewone gesprekken',
+  transport: 'Vervoer naar afspraken of activiteiten',
+  'odd-jobs': 'Kleine klusjes in huis',
+  gardening: 'Helpen in de tuin of op het balkon',
+  cooking: 'Samen koken en een maaltijd delen',
+  'digital-skills': 'Helpen met de telefoon, DigiD en online formulieren',
+  'child-activities': 'Activiteiten met de kinderen, bijvoorbeeld huiswerk of buitenspelen',
+  administration: 'Meehelpen het huishoudboekje bij te houden',
+  'accompany-appointments': 'Meegaan naar afspraken bij instanties of de huisarts',
+  sports: 'Samen sporten of bewegen',
+  reading: 'Samen lezen of voorlezen',
+};
+
+/** The default task of a match for these needs (the first two). */
+export function defaultTask(needs: readonly string[]): string {
+  const known = needs.filter(isSkill);
+  return known.length > 0 ? known.slice(0, 2).map((n) => TASK_BY_NEED[n]).join('; ') : 'Wekelijks contact en meedenken';
+}
+
+/** A skill as a person reads it: "language-practice" → "language practice". */
+export function skillLabel(skill: string): string {
+  return skill.replace(/-/g, ' ');
+}

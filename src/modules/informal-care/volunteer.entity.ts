@@ -18,7 +18,7 @@ export class AvailabilitySlot {
 @ObjectType({ description: 'A volunteer (vrijwilliger) of an informal-care organisation.' })
 @Entity({ tableName: 'volunteer' })
 @Index({ properties: ['organisation', 'active'] })
-export class Volunteer extends BaseEntity<'active' | 'skills' | 'languages' | 'availability' | 'maxMatches'> {
+export class Volunteer extends BaseEntity<'active' | 'paused' | 'skills' | 'languages' | 'availability' | 'maxMatches'> {
   @ManyToOne({ entity: () => Organisation })
   organisation!: Rel<Organisation>;
 
@@ -59,8 +59,13 @@ export class Volunteer extends BaseEntity<'active' | 'skills' | 'languages' | 'a
   @Property({ type: 'date', nullable: true })
   vogIssuedAt?: string | null;
 
-  /** False when the volunteer paused or stopped. */
+  /** False when the volunteer stopped (set by the organisation); an inactive volunteer cannot log in. */
   @Field(() => Boolean)
   @Property({ type: 'boolean', default: true })
   active: boolean = true;
+
+  /** The volunteer paused themselves (setVolunteerPaused): no new proposals until they resume. */
+  @Field(() => Boolean, { description: 'Paused by the volunteer: no new proposals until resumed.' })
+  @Property({ type: 'boolean', default: false })
+  paused: boolean = false;
 }

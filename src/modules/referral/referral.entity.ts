@@ -88,6 +88,10 @@ export class Referral extends BaseEntity<'status' | 'version'> {
   @Property({ type: 'text', nullable: true, lazy: true, hidden: true })
   subjectBsnEncrypted?: string | null;
 
+  /** Keyed hash (HMAC) of the subject's BSN, to match a resident without decrypting. */
+  @Property({ type: 'string', length: 64, nullable: true, hidden: true })
+  subjectBsnHash?: string | null;
+
   @Property({ type: 'string', length: 32, nullable: true })
   subjectPhone?: string | null;
 

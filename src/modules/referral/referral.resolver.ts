@@ -7,7 +7,7 @@ import { Household } from '../household/household.entity.js';
 import { Team } from '../team/team.entity.js';
 import { Case } from '../case/case.entity.js';
 import { Arrears, ContactAttempt, Referral, ReferralSubject } from './referral.entity.js';
-import { ReferralFilter, TriageReferralInput } from './referral.inputs.js';
+import { ReferralFilter, SubmitReferralInput, TriageReferralInput } from './referral.inputs.js';
 import * as referrals from './referral.service.js';
 
 @ObjectType({ description: 'Who a GP can reach about a referral (with consent).' })
@@ -47,6 +47,14 @@ export class ReferralResolver {
     @Arg('reason', () => String, { nullable: true }) reason?: string,
   ) {
     return referrals.cancelReferral(ctx, id, reason);
+  }
+
+  @Mutation(() => Referral, {
+    description:
+      'Partner app: submit a GP referral (GP practices) or an arrears signal (housing corporations). Idempotent per externalId; a changed payload under the same externalId is a CONFLICT.',
+  })
+  submitReferral(@Arg('input', () => SubmitReferralInput) input: SubmitReferralInput, @Ctx() ctx: Context) {
+    return referrals.submitReferral(ctx, input);
   }
 
   @FieldResolver(() => ReferralStatus, { description: 'Housing corporations see the status folded: never why.' })

@@ -1,16 +1,20 @@
-import type { FilterQuery } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { assertTeamInScope, isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
 import { AccessAction, ReferralStatus } from '../common/enums.js';
-import { BadInputError, ConflictError } from '../common/errors.js';
+import { BadInputError, ConflictError, ForbiddenError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
 import { keysetPage } from '../common/pagination.js';
 import { Household } from '../household/household.entity.js';
 import { Case } from '../case/case.entity.js';
 import { ContactAttempt, Referral } from './referral.entity.js';
-import type { ReferralFilter, TriageReferralInput } from './referral.inputs.js';
+import type { ReferralFilter, SubmitReferralInput, TriageReferralInput } from './referral.inputs.js';
+import { writeOutbox } from '../../jobs/outbox.js';
+import { Organisation } from '../organisation/organisation.entity.js';
+import { intakeReferral, normaliseSubmission, REFERRAL_STATUS_CHANGED } from './referral-intake.js';
 
 /** Referral status machine (DESIGN.md 3). CANCELLED is set by the sender only (issue 5). */
 const NEXT: Record<ReferralStatus, readonly ReferralStatus[]> = {
@@ -110,11 +114,14 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
         reached: input.contactAttempt.reached,
       });
     }
+    const changed = referral.status !== input.status || !!input.contactAttempt;
     referral.status = input.status;
     referral.updatedAt = new Date();
     ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', referral.id, referral.household?.id ?? null, {
       changed: ['status'],
     });
+    // The sender's system hears of it through the outbox, committed with the change (DESIGN.md 5).
+    if (changed) writeOutbox(em, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
     return referral;
   });
 }
@@ -145,6 +152,7 @@ export async function cancelReferral(ctx: Context, id: string, reason: string | 
     ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', referral.id, referral.household?.id ?? null, {
       changed: ['status'],
     });
+    writeOutbox(em, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
     return referral;
   });
 }
@@ -167,4 +175,39 @@ export function statusForCorporation(status: ReferralStatus): ReferralStatus {
     case ReferralStatus.CANCELLED:
       return ReferralStatus.CLOSED;
   }
+}
+
+/**
+ * Partner app: submit a referral (GP) or an arrears signal (corporation). Idempotent per
+ * (organisation, externalId); the answer carries status fields only (the rules see to it).
+ */
+export async function submitReferral(ctx: Context, input: SubmitReferralInput): Promise<Referral> {
+  const viewer = requireViewer(ctx);
+  if (viewer.kind !== 'partner' || !viewer.organisationId) throw new ForbiddenError('Only partner apps submit referrals.');
+  const sender = await ctx.em.findOneOrFail(Organisation, viewer.organisationId);
+  const submission = normaliseSubmission(sender, input, ctx.config.BSN_KEY);
+  try {
+    const { referral } = await intakeReferral(ctx.em, sender, submission, ctx.audit);
+    return referral;
+  } catch (e) {
+    if (e instanceof UniqueConstraintViolationException) throw new ConflictError('A different referral was already submitted under this externalId.');
+    throw e;
+  }
+}
+
+/**
+ * The sender's own system withdrew a referral (a revoked ServiceRequest): the same rules as
+ * `cancelReferral`, for the sync jobs (no request context). Returns whether it changed.
+ */
+export async function cancelFromPartner(em: EntityManager, senderId: string, externalId: string, audit: AuditTrail): Promise<boolean> {
+  return em.transactional(async (tem) => {
+    const referral = await tem.findOne(Referral, { from: senderId, externalId });
+    if (!referral || !CANCELLABLE.has(referral.status)) return false;
+    referral.status = ReferralStatus.CANCELLED;
+    referral.cancelReason = null;
+    referral.updatedAt = new Date();
+    audit.writeInTransaction(tem, AccessAction.UPDATE, 'Referral', referral.id, referral.household?.id ?? null, { changed: ['status'] });
+    writeOutbox(tem, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
+    return true;
+  });
 }

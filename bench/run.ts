@@ -1,0 +1,394 @@
+/**
+ * npm run bench [-- --size N] [--quick] [--duration S] [--connections C] [--out DIR]
+ *
+ * The hub at city scale against a hand-written SQL baseline, over loopback:
+ *
+ *  1. a dedicated database voordeur_bench_<size> on BENCH_ADMIN_URL (default
+ *     postgres://postgres@127.0.0.1:5432/postgres), migrated and seeded with the utrecht-2015q2
+ *     scenario at --size cases (default 100,000; --quick 2,000); reused when already seeded;
+ *  2. the API as a child process in production mode (`node --import tsx src/main.ts --role api`,
+ *     NODE_ENV=production, SEED_DEMO=false, RATE_LIMIT_PER_MINUTE=0, SQL_COUNT_HEADER=1) on a
+ *     free port, and the baseline server (bench/baseline.ts) as another child;
+ *  3. per scenario (teamCases: TeamCases 50 per page as a team lead; caseDetail: CaseDetail;
+ *     referralStatus: ReferralStatus as the GP practice; volunteerCandidates: VolunteerCandidates
+ *     as the ambassador; quarterReport: QuarterReport 2015-Q2 city-wide as the analyst) autocannon
+ *     against the API, then against the baseline, with the same connections and duration.
+ *
+ * Prints a table and writes bench/results/<timestamp>.json: an array of
+ * {scenario, reqPerSec, p50Ms, p95Ms, sqlPerRequest, baselineReqPerSec, ratio} (ratio = API
+ * req/s ÷ baseline req/s; a scenario whose operation the API does not offer yet has
+ * `skipped: "not available"` and null numbers).
+ */
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { parseConfig } from '../src/config.js';
+import { signToken } from '../src/auth/jwt.js';
+import { initOrm, migrate } from '../src/db/database.js';
+import { SQL_COUNT_HEADER } from '../src/sql-count.js';
+import { seedScenario, BASE_CASES } from '../seeds/scenario.js';
+import { DEMO_ANALYST_EMAIL, demoEmails, loadTeamsReference } from '../seeds/demo.js';
+import { BASELINE_SQL } from './baseline.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-0123456789';
+const BSN_KEY = 'bench-bsn-key-that-is-long-enough-0123456789abcdef';
+
+const OPS = {
+  teamCases: `query TeamCases($teamId: ID!, $status: [CaseStatus!], $first: Int, $after: String) {
+  cases(filter: { teamId: $teamId, status: $status }, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id status registeredAt startedAt coordinator { id name }
+      household { id address { postcode } members { givenName familyName } }
+      latestZrm { assessedAt scores { domain score } } } }
+  }
+}`,
+  caseDetail: `query CaseDetail($id: ID!) {
+  case(id: $id) {
+    id status registeredAt firstContactAt startedAt closedAt closureReason referralSource
+    coordinator { id name }
+    team { id code }
+    household { id address { street houseNumber postcode city } members { id givenName familyName birthDate bsnLast4 phone } }
+    goals { id description domain status }
+    notes(first: 20) { totalCount edges { node { id body createdAt author { name } } } }
+    zrmAssessments { id assessedAt version kind scores { domain score } }
+    careAllocations { id provision form decision }
+    consents { id purpose grantedAt revokedAt recipient { id name } }
+    referral { id kind externalId status from { id name } }
+  }
+}`,
+  referralStatus: `query ReferralStatus($id: ID!) {
+  referral(id: $id) { id externalId status updatedAt contactPerson { name phone } }
+}`,
+  volunteerCandidates: `query VolunteerCandidates($requestId: ID!, $first: Int) {
+  volunteerCandidates(requestId: $requestId, first: $first) {
+    score reasons volunteer { id givenName skills languages activeMatches } distanceKm
+  }
+}`,
+  quarterReport: `query QuarterReport($period: String!, $teamId: ID) {
+  quarterReport(period: $period, teamId: $teamId) {
+    period suppressed
+    caseCounts { withoutStartDate startedInPeriod runningInPeriod closedInPeriod }
+    perTeam { team { code name } started running closed }
+    referralSources { source count share }
+    selfReferralShare
+    closureReasons { reason count share }
+    zrm { version assessments domains { domain distribution { score count share } } }
+    averageDaysToFirstContact averageClientRating selfReliantAfterClosureShare
+    feedback { complaints resolvedComplaints pendingComplaints unfoundedComplaints compliments }
+    careAllocations { investigations pgb zin pgbProvisionallyGrantedShare }
+    informalCare { ambassadors casesDiscussed informalCarePossible possibleShare activeVolunteers activeMatches }
+  }
+}`,
+} as const;
+type Scenario = keyof typeof OPS;
+export const SCENARIOS = Object.keys(OPS) as Scenario[];
+
+export interface BenchRow {
+  scenario: Scenario;
+  reqPerSec: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  sqlPerRequest: number | null;
+  baselineReqPerSec: number | null;
+  ratio: number | null;
+  skipped?: string;
+}
+
+const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--connections C] [--out DIR]
+
+  --size N         cases in the bench database (default 100000; --quick: 2000)
+  --quick          a short run (small database, 2 s per measurement) for tests of the harness
+  --duration S     seconds per measurement (default 10)
+  --connections C  concurrent connections (default 8)
+  --out DIR        where the JSON goes (default bench/results)
+  -h, --help       this help`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(code);
+}
+
+function parseCli() {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, connections: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (e) {
+    fail(`${(e as Error).message.split('\n')[0]}\n\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const int = (name: string, fallback: number, min: number) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}`);
+    return n;
+  };
+  const quick = !!values.quick;
+  return {
+    quick,
+    size: int('size', quick ? 2000 : 100_000, 100),
+    duration: int('duration', quick ? 2 : 10, 1),
+    connections: int('connections', 8, 1),
+    outDir: (values.out as string | undefined) ?? fileURLToPath(new URL('./results/', import.meta.url)),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** The bench database for `size`, seeded once and reused (marked by the bench_meta table). */
+async function benchDatabase(size: number, log: (s: string) => void): Promise<string> {
+  const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `voordeur_bench_${size}`;
+  const url = withDatabase(adminUrl, name);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount! > 0;
+    if (exists) {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const ready = await c.query(`select 1 from information_schema.tables where table_name = 'bench_meta'`).then((r) => r.rowCount! > 0);
+      const seeded = ready && (await c.query('select size from bench_meta')).rows[0]?.size === size;
+      await c.end();
+      if (seeded) {
+        log(`reusing ${name}`);
+        const orm = await initOrm(url, 2);
+        await migrate(orm); // a newer migration since it was seeded
+        await orm.close(true);
+        return url;
+      }
+      await admin.query(`drop database "${name}" with (force)`);
+    }
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const started = Date.now();
+  const orm = await initOrm(url, 4);
+  try {
+    orm.config.set('migrations', { ...orm.config.get('migrations'), silent: true });
+    await migrate(orm);
+    const { cases } = await seedScenario(orm.em.fork(), { size });
+    await orm.em.getConnection().execute('vacuum analyze');
+    await orm.em.getConnection().execute('create table bench_meta (size int not null)');
+    await orm.em.getConnection().execute('insert into bench_meta values (?)', [size]);
+    log(`seeded ${name}: ${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await orm.close(true);
+  }
+  return url;
+}
+
+function startChild(args: string[], env: Record<string, string>, readyUrl: string, label: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 60_000;
+    const poll = async () => {
+      if (child.exitCode !== null) return reject(new Error(`${label} exited (${child.exitCode}): ${stderr}`));
+      try {
+        const res = await fetch(readyUrl, { method: readyUrl.endsWith('/graphql') ? 'POST' : 'GET' }).catch(() => null);
+        if (res) return resolve(child);
+      } catch {
+        /* not yet */
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        return reject(new Error(`${label} did not start: ${stderr}`));
+      }
+      setTimeout(poll, 200);
+    };
+    void poll();
+  });
+}
+
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => (clearTimeout(t), resolve()));
+    child.kill('SIGTERM');
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** autocannon for `duration` seconds; latencies from every response (autocannon reports no p95). */
+async function load(opts: { url: string; body: string; headers: Record<string, string>; duration: number; connections: number }) {
+  const latencies: number[] = [];
+  let non2xx = 0;
+  const instance = autocannon({
+    url: opts.url,
+    method: 'POST',
+    body: opts.body,
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    connections: opts.connections,
+    duration: opts.duration,
+  });
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+    if (statusCode < 200 || statusCode >= 300) non2xx++;
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    reqPerSec: Math.round((latencies.length / opts.duration) * 10) / 10,
+    p50: Math.round(percentile(latencies, 50) * 100) / 100,
+    p95: Math.round(percentile(latencies, 95) * 100) / 100,
+    errors: result.errors + non2xx,
+  };
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli();
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  const dbUrl = await benchDatabase(cli.size, log);
+  const config = parseConfig({ NODE_ENV: 'production', JWT_SECRET, BSN_KEY, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' });
+
+  // ---- who and what to ask ---------------------------------------------------------------
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  const one = async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0] as T;
+  const teamCode = loadTeamsReference().teams[0]!.code;
+  const team = await one<{ id: string }>('select id from team where code = $1', [teamCode]);
+  const lead = await one<{ id: string }>('select id from staff where email = $1', [demoEmails.lead(teamCode)]);
+  const analyst = await one<{ id: string }>('select id from staff where email = $1', [DEMO_ANALYST_EMAIL]);
+  const detailCase = await one<{ id: string }>(
+    `select c.id from "case" c where c.team_id = $1 and c.status = 'ACTIVE' order by (select count(*) from care_allocation a where a.case_id = c.id) desc, c.registered_at desc limit 1`,
+    [team.id],
+  );
+  const referral = await one<{ id: string; from_id: string }>(`select r.id, r.from_id from referral r join organisation o on o.id = r.from_id where o.code = 'gp-de-linde' order by r.received_at desc limit 1`);
+  const request = await one<{ id: string; team_id: string }>(`select id, team_id from informal_care_request where status = 'OPEN' order by created_at desc limit 1`);
+  const ambassador = await one<{ id: string; organisation_id: string }>(
+    `select s.id, s.organisation_id from staff s join staff_team st on st.staff_id = s.id where s.role = 'AMBASSADOR' and st.team_id = $1 limit 1`,
+    [request.team_id],
+  );
+  await db.end();
+
+  const token = (id: string) => signToken(config, id);
+  const plan: Record<Scenario, { token: string; variables: Record<string, unknown>; baseline: Record<string, unknown> }> = {
+    teamCases: { token: await token(lead.id), variables: { teamId: team.id, first: 50 }, baseline: { teamId: team.id, first: 50 } },
+    caseDetail: { token: await token(lead.id), variables: { id: detailCase.id }, baseline: { id: detailCase.id } },
+    referralStatus: { token: await token(referral.from_id), variables: { id: referral.id }, baseline: { id: referral.id, organisationId: referral.from_id } },
+    volunteerCandidates: {
+      token: await token(ambassador.id),
+      variables: { requestId: request.id, first: 10 },
+      baseline: { requestId: request.id, first: 10, organisationId: ambassador.organisation_id },
+    },
+    quarterReport: { token: await token(analyst.id), variables: { period: '2015-Q2' }, baseline: { period: '2015-Q2' } },
+  };
+
+  // ---- the API and the baseline ------------------------------------------------------------
+  const apiPort = await freePort();
+  const basePort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
+  let api: ChildProcess | undefined;
+  let baseline: ChildProcess | undefined;
+  const rows: BenchRow[] = [];
+  try {
+    api = await startChild(
+      ['src/main.ts', '--role', 'api'],
+      {
+        NODE_ENV: 'production', JWT_SECRET, BSN_KEY, SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0', DATABASE_URL: dbUrl,
+        PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SQL_COUNT_HEADER: '1', SIMULATORS: 'false',
+      },
+      `http://127.0.0.1:${apiPort}/health`,
+      'API',
+    );
+    baseline = await startChild(['bench/baseline.ts'], { DATABASE_URL: dbUrl, PORT: String(basePort) }, `http://127.0.0.1:${basePort}/none`, 'baseline');
+
+    for (const scenario of SCENARIOS) {
+      const p = plan[scenario];
+      const body = JSON.stringify({ query: OPS[scenario], variables: p.variables, operationName: undefined });
+      const headers = { authorization: `Bearer ${p.token}` };
+      // One request first: it must answer without errors, and tells the statement count.
+      const probe = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const answer = (await probe.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+      if (answer.errors?.length) {
+        const unknownField = answer.errors.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' || /Cannot query field/.test(e.message));
+        if (unknownField) {
+          rows.push({ scenario, reqPerSec: null, p50Ms: null, p95Ms: null, sqlPerRequest: null, baselineReqPerSec: null, ratio: null, skipped: 'not available' });
+          log(`${scenario}: skipped (not available in this API)`);
+          continue;
+        }
+        throw new Error(`${scenario}: the API answered with errors: ${JSON.stringify(answer.errors).slice(0, 500)}`);
+      }
+      const sqlPerRequest = Number(probe.headers.get(SQL_COUNT_HEADER));
+      const baseProbe = await fetch(`http://127.0.0.1:${basePort}/${scenario}`, { method: 'POST', body: JSON.stringify(p.baseline) });
+      if (baseProbe.status !== 200) throw new Error(`${scenario}: baseline failed: ${await baseProbe.text()}`);
+
+      const a = await load({ url: apiUrl, body, headers, duration: cli.duration, connections: cli.connections });
+      const b = await load({ url: `http://127.0.0.1:${basePort}/${scenario}`, body: JSON.stringify(p.baseline), headers: {}, duration: cli.duration, connections: cli.connections });
+      if (a.errors || b.errors) log(`${scenario}: ${a.errors} API errors, ${b.errors} baseline errors`);
+      rows.push({
+        scenario,
+        reqPerSec: a.reqPerSec,
+        p50Ms: a.p50,
+        p95Ms: a.p95,
+        sqlPerRequest,
+        baselineReqPerSec: b.reqPerSec,
+        ratio: b.reqPerSec ? Math.round((a.reqPerSec / b.reqPerSec) * 1000) / 1000 : null,
+      });
+      log(`${scenario}: ${a.reqPerSec} req/s (baseline ${b.reqPerSec})`);
+    }
+  } finally {
+    await stop(api);
+    await stop(baseline);
+  }
+
+  // ---- report --------------------------------------------------------------------------------
+  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '-' : String(v));
+  const table = [
+    ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'SQL/req', 'baseline req/s', 'ratio'],
+    ...rows.map((r) => [r.scenario + (r.skipped ? ` (${r.skipped})` : ''), fmt(r.reqPerSec), fmt(r.p50Ms), fmt(r.p95Ms), fmt(r.sqlPerRequest), fmt(r.baselineReqPerSec), fmt(r.ratio)]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  process.stdout.write(`\n${cli.size} cases, ${cli.connections} connections, ${cli.duration} s per measurement\n`);
+  for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
+  mkdirSync(cli.outDir, { recursive: true });
+  const file = `${cli.outDir.replace(/\/?$/, '/')}${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
+  process.stdout.write(`written to ${file}\n`);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+
+export { BASE_CASES };

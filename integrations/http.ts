@@ -1,0 +1,93 @@
+/**
+ * HTTP plumbing shared by the partner clients: timeouts, Retry-After, and one error type
+ * that tells the job system whether retrying can help. Messages name the partner and the
+ * HTTP status only — never anything from the request or response body.
+ */
+export class PartnerError extends Error {
+  override readonly name = 'PartnerError';
+  constructor(
+    readonly partner: string,
+    message: string,
+    /** HTTP status, when the partner answered. */
+    readonly status: number | null,
+    /** Whether a later attempt can succeed (5xx, 408, 429, network trouble). */
+    readonly retryable: boolean,
+    /** The partner's Retry-After, in ms. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+const RETRYABLE_4XX = new Set([408, 425, 429]);
+
+export interface PartnerRequest {
+  partner: string;
+  method: 'GET' | 'PUT' | 'POST';
+  url: string;
+  timeoutMs: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Sends one request; resolves with the parsed JSON body of a 2xx answer, else throws PartnerError. */
+export async function partnerRequest(req: PartnerRequest): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(req.url, {
+      method: req.method,
+      headers: {
+        accept: 'application/json',
+        ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...req.headers,
+      },
+      body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
+  } catch (e) {
+    const timeout = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
+    throw new PartnerError(req.partner, `${req.partner}: ${timeout ? `no answer within ${req.timeoutMs} ms` : 'connection failed'}`, null, true);
+  }
+  const text = await res.text().catch(() => '');
+  if (res.status >= 200 && res.status < 300) {
+    if (!text) return null;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new PartnerError(req.partner, `${req.partner}: answer is not JSON (HTTP ${res.status})`, res.status, true);
+    }
+  }
+  const retryable = res.status >= 500 || RETRYABLE_4XX.has(res.status);
+  throw new PartnerError(
+    req.partner,
+    `${req.partner} answered HTTP ${res.status}${retryable ? '' : ' (not retryable)'}`,
+    res.status,
+    retryable,
+    parseRetryAfter(res.headers.get('retry-after')),
+  );
+}
+
+/** A next-page link must stay on the partner's own origin (never follow a link elsewhere). */
+export function sameOrigin(base: string, link: string): boolean {
+  try {
+    return new URL(link, base).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Names the fields and rules a zod error broke — never the values (parked-record reasons). */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; code: string; message?: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.code}`)
+    .join('; ');
+}

@@ -1,0 +1,86 @@
+/**
+ * Outbound status pushes ("referral.status-changed"): reads the referral's current status at
+ * send time (so a late retry never sends a stale status), checks consent at send time, and
+ * calls the partner with Idempotency-Key = outbox id, so a retried job — after a crash, a
+ * timeout, a stalled worker — has its effect at the partner exactly once.
+ *
+ * GP system: Task status; the coordinator (name, phone) only with the resident's active
+ * GP_TANDEM consent for that practice, and then a Disclosure row is written.
+ * Corporation: status only, folded (never why).
+ */
+import { UnrecoverableError } from 'bullmq';
+import type { Orm } from '../db/database.js';
+import { PartnerError } from '../../integrations/http.js';
+import type { HuisartsClient } from '../../integrations/huisarts/client.js';
+import { buildTask, type TaskContact } from '../../integrations/huisarts/mapper.js';
+import type { CorporationClient } from '../../integrations/corporation/client.js';
+import { feedbackFor } from '../../integrations/corporation/mapper.js';
+import { Disclosure } from '../modules/audit/access-log.entity.js';
+import { ConsentPurpose, type ReferralStatus } from '../modules/common/enums.js';
+import type { Partner } from './queues.js';
+
+export interface PushDeps {
+  orm: Orm;
+  huisarts: HuisartsClient | null;
+  corporation: CorporationClient | null;
+}
+
+interface ReferralRow {
+  id: string;
+  external_id: string;
+  status: ReferralStatus;
+  updated_at: Date;
+  from_id: string;
+  resident_id: string | null;
+  sender_kind: string;
+}
+
+export type PushResult = { sent: Partner | 'nothing'; disclosed: boolean };
+
+/** Partner errors that retrying cannot fix fail the job at once. */
+function rethrow(e: unknown): never {
+  if (e instanceof PartnerError && !e.retryable) throw new UnrecoverableError(e.message);
+  throw e;
+}
+
+export async function pushReferralStatus(deps: PushDeps, partner: Partner, referralId: string, idempotencyKey: string): Promise<PushResult> {
+  const em = deps.orm.em.fork();
+  const [r] = await em.execute<ReferralRow[]>(
+    `select r.id, r.external_id, r.status, r.updated_at, r.from_id, r.resident_id, o.kind as sender_kind
+       from referral r join organisation o on o.id = r.from_id where r.id = ?`,
+    [referralId],
+  );
+  if (!r) return { sent: 'nothing', disclosed: false }; // erased since: nothing left to tell
+  if (partner === 'huisarts') {
+    if (!deps.huisarts) throw new PartnerError('huisarts', 'huisarts: not configured', null, true);
+    // Consent at send time: the same rule as the partner view (loaders.ts contactPersonOfReferral).
+    const [contact] = await em.execute<(TaskContact & { resident_id: string })[]>(
+      `select s.name, s.phone, r.resident_id
+         from referral r
+         join "case" c on c.id = r.case_id and c.status <> 'CLOSED'
+         join staff s on s.id = c.coordinator_id
+        where r.id = ? and exists (
+          select 1 from consent k
+           where k.resident_id = r.resident_id and k.recipient_id = r.from_id and k.purpose = ?
+             and k.granted_at <= now() and (k.revoked_at is null or k.revoked_at > now()))`,
+      [r.id, ConsentPurpose.GP_TANDEM],
+    );
+    const task = buildTask(r.id, r.external_id, r.status, new Date(r.updated_at), contact ? { name: contact.name, phone: contact.phone } : null);
+    await deps.huisarts.putTask(task, idempotencyKey).catch(rethrow);
+    if (contact) {
+      await em.insert(Disclosure, {
+        residentId: contact.resident_id,
+        recipientId: r.from_id,
+        purpose: ConsentPurpose.GP_TANDEM,
+        what: 'coordinator name and phone (status push to the GP system)',
+      });
+    }
+    return { sent: 'huisarts', disclosed: !!contact };
+  }
+  if (partner === 'corporation') {
+    if (!deps.corporation) throw new PartnerError('corporation', 'corporation: not configured', null, true);
+    await deps.corporation.postFeedback(r.external_id, feedbackFor(r.status), idempotencyKey).catch(rethrow);
+    return { sent: 'corporation', disclosed: false };
+  }
+  return { sent: 'nothing', disclosed: false };
+}

@@ -1,0 +1,456 @@
+/**
+ * quarterReport(period, teamId): the quarterly "Blik op Buurtteams" figures (DESIGN.md §4),
+ * always computed from the data. Two interchangeable ways to get the same numbers:
+ *
+ *  - fast: one SQL statement over the report_* rollup tables (per team and quarter), which
+ *    row triggers keep current in the same transaction as every change and `report_rebuild()`
+ *    recomputes from scratch (migration Migration20261123190000_report);
+ *  - raw:  one SQL statement over the raw tables (the test oracle).
+ *
+ * Both return the same intermediate figures; `assembleReport` turns them into the answer
+ * (shares, averages, small-cell suppression). Periods are calendar quarters in Europe/Amsterdam.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { assertTeamInScope, isUuid, requireViewer } from '../../permissions/scope.js';
+import { ClosureReason, FeedbackKind, FeedbackStatus, ReferralSource, Role, ZrmDomain, ZrmVersion } from '../common/enums.js';
+import { BadInputError, ForbiddenError } from '../common/errors.js';
+import { ZRM_DOMAINS } from '../case/zrm-domains.js';
+import { Team } from '../team/team.entity.js';
+import { isSuppressed, suppressCount } from './suppression.js';
+
+// ---- GraphQL types -------------------------------------------------------------------------
+
+@ObjectType({ description: 'Case counts of a quarter. Null means suppressed (a count from 1 to 4 below city level).' })
+export class QuarterCaseCounts {
+  @Field(() => Int, { nullable: true, description: 'Registered on or before the end of the period, not started and not closed by then (zonder startdatum).' })
+  withoutStartDate!: number | null;
+  @Field(() => Int, { nullable: true })
+  startedInPeriod!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Started on or before the end, not closed before the start.' })
+  runningInPeriod!: number | null;
+  @Field(() => Int, { nullable: true })
+  closedInPeriod!: number | null;
+}
+
+@ObjectType({ description: "One team's started / running / closed cases in the quarter." })
+export class QuarterTeamFigures {
+  teamId!: string;
+  @Field(() => Int, { nullable: true })
+  started!: number | null;
+  @Field(() => Int, { nullable: true })
+  running!: number | null;
+  @Field(() => Int, { nullable: true })
+  closed!: number | null;
+}
+
+@ObjectType({ description: 'Cases started in the quarter by referral source.' })
+export class ReferralSourceFigure {
+  @Field(() => ReferralSource)
+  source!: ReferralSource;
+  @Field(() => Int, { nullable: true })
+  count!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of the cases started in the quarter (0–1).' })
+  share!: number | null;
+}
+
+@ObjectType({ description: 'Cases closed in the quarter by closure reason.' })
+export class ClosureReasonFigure {
+  @Field(() => ClosureReason)
+  reason!: ClosureReason;
+  @Field(() => Int, { nullable: true })
+  count!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of the cases closed in the quarter (0–1).' })
+  share!: number | null;
+}
+
+@ObjectType({ description: 'How many assessments gave this score on a domain.' })
+export class ZrmScoreFigure {
+  @Field(() => Int)
+  score!: number;
+  @Field(() => Int, { nullable: true })
+  count!: number | null;
+  @Field(() => Float, { nullable: true })
+  share!: number | null;
+}
+
+@ObjectType({ description: 'The distribution of one ZRM domain over the scores 1–5.' })
+export class ZrmDomainFigures {
+  @Field(() => ZrmDomain)
+  domain!: ZrmDomain;
+  @Field(() => [ZrmScoreFigure])
+  distribution!: ZrmScoreFigure[];
+}
+
+@ObjectType({ description: 'ZRM assessments of one version in the quarter.' })
+export class ZrmVersionFigures {
+  @Field(() => ZrmVersion)
+  version!: ZrmVersion;
+  @Field(() => Int, { nullable: true })
+  assessments!: number | null;
+  @Field(() => [ZrmDomainFigures])
+  domains!: ZrmDomainFigures[];
+}
+
+@ObjectType({ description: 'Feedback received in the quarter.' })
+export class FeedbackFigures {
+  @Field(() => Int, { nullable: true })
+  complaints!: number | null;
+  @Field(() => Int, { nullable: true })
+  resolvedComplaints!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Complaints still OPEN or ESCALATED (with the external committee).' })
+  pendingComplaints!: number | null;
+  @Field(() => Int, { nullable: true })
+  unfoundedComplaints!: number | null;
+  @Field(() => Int, { nullable: true })
+  compliments!: number | null;
+}
+
+@ObjectType({ description: 'Care allocations whose investigation started in the quarter.' })
+export class CareAllocationFigures {
+  @Field(() => Int, { nullable: true })
+  investigations!: number | null;
+  @Field(() => Int, { nullable: true })
+  pgb!: number | null;
+  @Field(() => Int, { nullable: true })
+  zin!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Of the PGB allocations, the share PROVISIONALLY_GRANTED.' })
+  pgbProvisionallyGrantedShare!: number | null;
+}
+
+@ObjectType({ description: 'Informal care (mantelzorg, vrijwilligers) in the quarter.' })
+export class InformalCareFigures {
+  @Field(() => Int, { nullable: true, description: 'Active ambassadors of the teams in view (now).' })
+  ambassadors!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Case discussions held by ambassadors in the quarter.' })
+  casesDiscussed!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Of those, informal care possible.' })
+  informalCarePossible!: number | null;
+  @Field(() => Float, { nullable: true, description: 'informalCarePossible / casesDiscussed (target ≥ 0.30).' })
+  possibleShare!: number | null;
+  @Field(() => Int, { nullable: true, description: "Active volunteers (city-wide; for teams: of the teams' ambassadors' organisations), now." })
+  activeVolunteers!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Volunteer matches running at some point in the quarter.' })
+  activeMatches!: number | null;
+}
+
+@ObjectType({ description: 'The quarterly report (Blik op Buurtteams), computed from the data.' })
+export class QuarterReport {
+  @Field(() => String)
+  period!: string;
+  @Field(() => Boolean, { description: 'True when any count in this answer was suppressed (small cells, analysts below city level).' })
+  suppressed!: boolean;
+  @Field(() => QuarterCaseCounts)
+  caseCounts!: QuarterCaseCounts;
+  @Field(() => [QuarterTeamFigures])
+  perTeam!: QuarterTeamFigures[];
+  @Field(() => [ReferralSourceFigure])
+  referralSources!: ReferralSourceFigure[];
+  @Field(() => Float, { nullable: true })
+  selfReferralShare!: number | null;
+  @Field(() => [ClosureReasonFigure])
+  closureReasons!: ClosureReasonFigure[];
+  @Field(() => [ZrmVersionFigures])
+  zrm!: ZrmVersionFigures[];
+  @Field(() => Float, { nullable: true, description: 'Registration to first contact in days, for first contacts in the quarter (target 5).' })
+  averageDaysToFirstContact!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Of cases closed in the quarter (1–10).' })
+  averageClientRating!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Of cases closed in the quarter with a recorded answer.' })
+  selfReliantAfterClosureShare!: number | null;
+  @Field(() => FeedbackFigures)
+  feedback!: FeedbackFigures;
+  @Field(() => CareAllocationFigures)
+  careAllocations!: CareAllocationFigures;
+  @Field(() => InformalCareFigures)
+  informalCare!: InformalCareFigures;
+}
+
+// ---- periods -------------------------------------------------------------------------------
+
+/** '2015-Q2' → '2015-04-01' (the first day of the quarter), or BAD_USER_INPUT. */
+export function parsePeriod(period: string): string {
+  const m = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (!m) throw new BadInputError('period', 'must look like 2015-Q2 (YYYY-Qn, n from 1 to 4)');
+  const year = Number(m[1]);
+  if (year < 1900 || year > 2999) throw new BadInputError('period', 'year out of range');
+  return `${m[1]}-${String((Number(m[2]) - 1) * 3 + 1).padStart(2, '0')}-01`;
+}
+
+// ---- the two SQL paths ---------------------------------------------------------------------
+
+type Num = number | string;
+/** The intermediate figures both paths return (counts summed over the teams in view, except `state`). */
+export interface ReportFigures {
+  state: { t: string; ws: Num; st: Num; ru: Num; cl: Num }[];
+  sources: { k: string; n: Num }[];
+  closure: { k: string | null; n: Num; rs: Num; rn: Num; sr: Num; srn: Num }[];
+  contact: { n: Num; d: Num };
+  zrm: { v: string; n: Num }[];
+  scores: { v: string; d: string; s: Num; n: Num }[];
+  feedback: { k: string; s: string; n: Num }[];
+  care: { f: string; d: string; n: Num }[];
+  disc: { p: boolean; n: Num }[];
+  matches: Num;
+  ambassadors: Num;
+  volunteers: Num;
+}
+
+const TEAM = `($2::uuid[] is null or team_id = any($2::uuid[]))`;
+const agg = (sql: string) => `(select coalesce(json_agg(x), '[]'::json) from (${sql}) x)`;
+
+/** Not period-bound, the same in both paths: ambassadors and volunteers now. */
+const SHARED = `
+  'ambassadors', (select count(distinct s.id) from staff s join staff_team st on st.staff_id = s.id
+                  where s.role = 'AMBASSADOR' and s.active and ($2::uuid[] is null or st.team_id = any($2::uuid[]))),
+  'volunteers', (select count(*) from volunteer v where v.active and ($2::uuid[] is null or v.organisation_id in (
+                  select s.organisation_id from staff s join staff_team st on st.staff_id = s.id
+                  where s.role = 'AMBASSADOR' and s.active and st.team_id = any($2::uuid[]))))`;
+
+export const FAST_SQL = `select json_build_object(
+  'state', ${agg(`select team_id t,
+      coalesce(sum(n) filter (where registered_q <= $1 and (started_q is null or started_q > $1) and (closed_q is null or closed_q > $1)), 0) ws,
+      coalesce(sum(n) filter (where started_q = $1), 0) st,
+      coalesce(sum(n) filter (where started_q <= $1 and (closed_q is null or closed_q >= $1)), 0) ru,
+      coalesce(sum(n) filter (where closed_q = $1), 0) cl
+    from report_case_state where ${TEAM} and registered_q <= $1 group by team_id`)},
+  'sources', ${agg(`select source k, sum(n) n from report_case_source where q = $1 and ${TEAM} group by source`)},
+  'closure', ${agg(`select reason k, sum(n) n, sum(rating_sum) rs, sum(rating_n) rn, sum(self_reliant) sr, sum(self_reliant_n) srn
+    from report_case_closure where q = $1 and ${TEAM} group by reason`)},
+  'contact', (select json_build_object('n', coalesce(sum(n), 0), 'd', coalesce(sum(days_sum), 0)) from report_first_contact where q = $1 and ${TEAM}),
+  'zrm', ${agg(`select version v, sum(n) n from report_zrm where q = $1 and ${TEAM} group by version`)},
+  'scores', ${agg(`select version v, domain d, score s, sum(n) n from report_zrm_score where q = $1 and ${TEAM} group by version, domain, score`)},
+  'feedback', ${agg(`select kind k, status s, sum(n) n from report_feedback where q = $1 and ${TEAM} group by kind, status`)},
+  'care', ${agg(`select form f, decision d, sum(n) n from report_care where q = $1 and ${TEAM} group by form, decision`)},
+  'disc', ${agg(`select possible p, sum(n) n from report_discussion where q = $1 and ${TEAM} group by possible`)},
+  'matches', (select coalesce(sum(n), 0) from report_match where started_q <= $1 and (ended_q is null or ended_q >= $1) and ${TEAM}),
+  ${SHARED}) as figures`;
+
+const START = `($1::date::timestamp at time zone 'Europe/Amsterdam')`;
+const END = `(($1::date + interval '3 months')::timestamp at time zone 'Europe/Amsterdam')`;
+const IN = (col: string) => `${col} >= ${START} and ${col} < ${END}`;
+const CASE_TEAM = `($2::uuid[] is null or c.team_id = any($2::uuid[]))`;
+
+export const RAW_SQL = `select json_build_object(
+  'state', ${agg(`select team_id t,
+      count(*) filter (where (started_at is null or started_at >= ${END}) and (closed_at is null or closed_at >= ${END})) ws,
+      count(*) filter (where ${IN('started_at')}) st,
+      count(*) filter (where started_at < ${END} and (closed_at is null or closed_at >= ${START})) ru,
+      count(*) filter (where ${IN('closed_at')}) cl
+    from "case" where ${TEAM} and registered_at < ${END} group by team_id`)},
+  'sources', ${agg(`select referral_source k, count(*) n from "case" where ${IN('started_at')} and ${TEAM} group by referral_source`)},
+  'closure', ${agg(`select closure_reason k, count(*) n, coalesce(sum(client_rating), 0) rs, count(client_rating) rn,
+      count(*) filter (where self_reliant_after) sr, count(self_reliant_after) srn
+    from "case" where ${IN('closed_at')} and ${TEAM} group by closure_reason`)},
+  'contact', (select json_build_object('n', count(*), 'd', coalesce(sum(((first_contact_at at time zone 'Europe/Amsterdam')::date)
+      - ((registered_at at time zone 'Europe/Amsterdam')::date)), 0)) from "case" where ${IN('first_contact_at')} and ${TEAM}),
+  'zrm', ${agg(`select z.version v, count(*) n from zrm_assessment z join "case" c on c.id = z.case_id
+    where ${IN('z.assessed_at')} and ${CASE_TEAM} group by z.version`)},
+  'scores', ${agg(`select z.version v, s->>'domain' d, (s->>'score')::int s, count(*) n
+    from zrm_assessment z join "case" c on c.id = z.case_id cross join lateral jsonb_array_elements(z.scores) s
+    where ${IN('z.assessed_at')} and ${CASE_TEAM} group by 1, 2, 3`)},
+  'feedback', ${agg(`select kind k, status s, count(*) n from feedback where ${IN('received_at')} and ${TEAM} group by kind, status`)},
+  'care', ${agg(`select a.form f, a.decision d, count(*) n from care_allocation a join "case" c on c.id = a.case_id
+    where a.investigation_started_at >= $1::date and a.investigation_started_at < ($1::date + interval '3 months')::date and ${CASE_TEAM} group by 1, 2`)},
+  'disc', ${agg(`select informal_care_possible p, count(*) n from case_discussion where ${IN('discussed_at')} and ${TEAM} group by 1`)},
+  'matches', (select count(*) from volunteer_match where started_at < ${END} and (ended_at is null or ended_at >= ${START}) and ${TEAM}),
+  ${SHARED}) as figures`;
+
+/** The figures of the quarter starting on `quarterStart` for `teams` (null: the whole city). */
+export async function loadReportFigures(
+  em: EntityManager,
+  quarterStart: string,
+  teams: readonly string[] | null,
+  path: 'fast' | 'raw' = 'fast',
+): Promise<ReportFigures> {
+  // Knex placeholders are `?` (and it would expand a JS array): $1/$2 become `?` with repeated bindings,
+  // the team list a PostgreSQL array literal (ids are uuids, validated before they get here).
+  const sql = path === 'fast' ? FAST_SQL : RAW_SQL;
+  const params: unknown[] = [quarterStart, teams ? `{${teams.join(',')}}` : null];
+  const bindings: unknown[] = [];
+  const text = sql.replace(/\$([12])/g, (_, i: string) => (bindings.push(params[Number(i) - 1]), '?'));
+  const rows = await em.getConnection().execute<{ figures: ReportFigures }[]>(text, bindings);
+  const row = rows[0]!;
+  return row.figures;
+}
+
+// ---- assembly ------------------------------------------------------------------------------
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export interface AssembleOptions {
+  period: string;
+  /** Teams in view, in the order perTeam lists them. */
+  teamIds: readonly string[];
+  /** Suppress small per-team cells (analyst, city-wide). */
+  suppressTeams: boolean;
+  /** Suppress every small count (analyst below city level: one team). */
+  suppressAll: boolean;
+}
+
+export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterReport {
+  let suppressed = false;
+  const N = (v: Num | undefined | null) => Number(v ?? 0);
+  const count = (n: number, apply = o.suppressAll) => {
+    if (isSuppressed(n, apply)) suppressed = true;
+    return suppressCount(n, apply);
+  };
+  const share = (num: number, den: number) =>
+    den === 0 || (o.suppressAll && (isSuppressed(num, true) || isSuppressed(den, true))) ? null : round(num / den, 4);
+  const average = (sum: number, n: number) => (n === 0 || (o.suppressAll && isSuppressed(n, true)) ? null : round(sum / n, 2));
+
+  const byTeam = new Map(f.state.map((s) => [s.t, s]));
+  const totals = { ws: 0, st: 0, ru: 0, cl: 0 };
+  const perTeam: QuarterTeamFigures[] = o.teamIds.map((teamId) => {
+    const s = byTeam.get(teamId);
+    const st = N(s?.st), ru = N(s?.ru), cl = N(s?.cl);
+    totals.ws += N(s?.ws);
+    totals.st += st;
+    totals.ru += ru;
+    totals.cl += cl;
+    const apply = o.suppressTeams || o.suppressAll;
+    return { teamId, started: count(st, apply), running: count(ru, apply), closed: count(cl, apply) };
+  });
+
+  const sources = new Map(f.sources.map((s) => [s.k, N(s.n)]));
+  const startedTotal = [...sources.values()].reduce((a, b) => a + b, 0);
+  const closure = new Map(f.closure.map((c) => [c.k, c]));
+  const closedTotal = f.closure.reduce((a, c) => a + N(c.n), 0);
+  const ratingSum = f.closure.reduce((a, c) => a + N(c.rs), 0);
+  const ratingN = f.closure.reduce((a, c) => a + N(c.rn), 0);
+  const srTrue = f.closure.reduce((a, c) => a + N(c.sr), 0);
+  const srN = f.closure.reduce((a, c) => a + N(c.srn), 0);
+
+  const zrmCount = new Map(f.zrm.map((z) => [z.v, N(z.n)]));
+  const scoreCount = new Map(f.scores.map((s) => [`${s.v}:${s.d}:${N(s.s)}`, N(s.n)]));
+  const zrm: ZrmVersionFigures[] = Object.values(ZrmVersion)
+    .filter((v) => (zrmCount.get(v) ?? 0) > 0)
+    .map((version) => {
+      const assessments = zrmCount.get(version)!;
+      return {
+        version,
+        assessments: count(assessments),
+        domains: ZRM_DOMAINS[version].map((domain) => ({
+          domain,
+          distribution: [1, 2, 3, 4, 5].map((score) => {
+            const n = scoreCount.get(`${version}:${domain}:${score}`) ?? 0;
+            return { score, count: count(n), share: share(n, assessments) };
+          }),
+        })),
+      };
+    });
+
+  const fb = (kind: FeedbackKind, statuses?: FeedbackStatus[]) =>
+    f.feedback.filter((x) => x.k === kind && (!statuses || statuses.includes(x.s as FeedbackStatus))).reduce((a, x) => a + N(x.n), 0);
+  const care = (form?: string, decision?: string) =>
+    f.care.filter((x) => (!form || x.f === form) && (!decision || x.d === decision)).reduce((a, x) => a + N(x.n), 0);
+  const pgb = care('PGB');
+  const discussed = f.disc.reduce((a, d) => a + N(d.n), 0);
+  const possible = f.disc.filter((d) => d.p).reduce((a, d) => a + N(d.n), 0);
+
+  const report: QuarterReport = {
+    period: o.period,
+    suppressed: false,
+    caseCounts: {
+      withoutStartDate: count(totals.ws),
+      startedInPeriod: count(totals.st),
+      runningInPeriod: count(totals.ru),
+      closedInPeriod: count(totals.cl),
+    },
+    perTeam,
+    referralSources: Object.values(ReferralSource).map((source) => {
+      const n = sources.get(source) ?? 0;
+      return { source, count: count(n), share: share(n, startedTotal) };
+    }),
+    selfReferralShare: share(sources.get(ReferralSource.SELF) ?? 0, startedTotal),
+    closureReasons: Object.values(ClosureReason).map((reason) => {
+      const n = N(closure.get(reason)?.n);
+      return { reason, count: count(n), share: share(n, closedTotal) };
+    }),
+    zrm,
+    averageDaysToFirstContact: average(N(f.contact.d), N(f.contact.n)),
+    averageClientRating: average(ratingSum, ratingN),
+    selfReliantAfterClosureShare: share(srTrue, srN),
+    feedback: {
+      complaints: count(fb(FeedbackKind.COMPLAINT)),
+      resolvedComplaints: count(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.RESOLVED])),
+      pendingComplaints: count(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.OPEN, FeedbackStatus.ESCALATED])),
+      unfoundedComplaints: count(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.UNFOUNDED])),
+      compliments: count(fb(FeedbackKind.COMPLIMENT)),
+    },
+    careAllocations: {
+      investigations: count(care()),
+      pgb: count(pgb),
+      zin: count(care('ZIN')),
+      pgbProvisionallyGrantedShare: share(care('PGB', 'PROVISIONALLY_GRANTED'), pgb),
+    },
+    informalCare: {
+      ambassadors: count(N(f.ambassadors)),
+      casesDiscussed: count(discussed),
+      informalCarePossible: count(possible),
+      possibleShare: share(possible, discussed),
+      activeVolunteers: count(N(f.volunteers)),
+      activeMatches: count(N(f.matches)),
+    },
+  };
+  report.suppressed = suppressed;
+  return report;
+}
+
+// ---- the service and resolver ----------------------------------------------------------------
+
+export interface QuarterReportRequest {
+  period: string;
+  teamId?: string | null;
+  path?: 'fast' | 'raw';
+}
+
+/** The rules of who sees what; both paths go through here. */
+export async function quarterReport(ctx: Context, req: QuarterReportRequest): Promise<QuarterReport> {
+  const viewer = requireViewer(ctx);
+  const quarterStart = parsePeriod(req.period);
+  const analyst = viewer.role === Role.ANALYST;
+  if (!analyst && viewer.role !== Role.TEAM_LEAD) throw new ForbiddenError('Only team leads and analysts see the quarterly report.');
+  const teamId = req.teamId ?? null;
+  if (teamId !== null && !isUuid(teamId)) throw new BadInputError('teamId', 'is not a valid id');
+  if (teamId !== null && !analyst) assertTeamInScope(ctx, teamId);
+  const conn = ctx.em.getConnection();
+  if (teamId !== null && analyst) {
+    const found = await conn.execute<{ id: string }[]>('select id from team where id = ?', [teamId]);
+    if (!found.length) throw new BadInputError('teamId', 'no such team');
+  }
+  const teams = teamId !== null ? [teamId] : analyst ? null : [...viewer.teamIds];
+  const teamRows = teams
+    ? await conn.execute<{ id: string }[]>('select id from team where id = any(?::uuid[]) order by code', [`{${teams.join(',')}}`])
+    : await conn.execute<{ id: string }[]>('select id from team order by code');
+  const figures = await loadReportFigures(ctx.em, quarterStart, teams, req.path ?? 'fast');
+  return assembleReport(figures, {
+    period: req.period,
+    teamIds: teamRows.map((r) => r.id),
+    suppressTeams: analyst,
+    suppressAll: analyst && teamId !== null,
+  });
+}
+
+@Resolver(() => QuarterReport)
+export class QuarterReportResolver {
+  @Query(() => QuarterReport, {
+    description: 'The quarterly report (Blik op Buurtteams) for a period like "2015-Q2": team leads for their own teams, analysts city-wide (teams as a breakdown, small cells suppressed).',
+  })
+  quarterReport(
+    @Ctx() ctx: Context,
+    @Arg('period', () => String) period: string,
+    @Arg('teamId', () => ID, { nullable: true }) teamId?: string | null,
+  ): Promise<QuarterReport> {
+    return quarterReport(ctx, { period, teamId: teamId ?? null });
+  }
+}
+
+@Resolver(() => QuarterTeamFigures)
+export class QuarterTeamFiguresResolver {
+  @FieldResolver(() => Team)
+  team(@Root() t: QuarterTeamFigures, @Ctx() ctx: Context) {
+    return ctx.loaders.team.load(t.teamId);
+  }
+}

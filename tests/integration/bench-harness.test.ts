@@ -1,0 +1,119 @@
+/**
+ * The benchmark harness (issue 7): SQL statements per request do not grow with the page size
+ * (counted by the SQL_COUNT_HEADER query counter), and `npm run bench -- --quick` completes
+ * and writes valid JSON. No timing is asserted: speed is what the benchmark reports.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../helpers/app.js';
+import { adminDatabaseUrl } from '../helpers/db.js';
+import { buildCase, buildHousehold, buildStaff, buildTeam, buildZrm } from '../../seeds/factories.js';
+import { Rng } from '../../seeds/random.js';
+import { CaseStatus, Role, ZrmKind, ZrmVersion } from '../../src/modules/common/enums.js';
+
+const TEAM_CASES = /* GraphQL */ `
+  query TeamCases($teamId: ID!, $first: Int) {
+    cases(filter: { teamId: $teamId }, first: $first) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id status registeredAt startedAt coordinator { id name }
+        household { id address { postcode } members { givenName familyName } }
+        latestZrm { assessedAt scores { domain score } } } }
+    }
+  }
+`;
+
+describe('SQL statements per request', () => {
+  let hub: TestHub;
+  let teamId: string;
+  let token: string;
+  beforeAll(async () => {
+    hub = await startTestHub({ SQL_COUNT_HEADER: '1' });
+    const em = hub.em();
+    const rng = new Rng('sql-count');
+    const team = buildTeam(em, {});
+    const lead = buildStaff(em, { role: Role.TEAM_LEAD, teams: [team] });
+    for (let i = 0; i < 110; i++) {
+      const { household, head } = buildHousehold(em, { rng, team });
+      const c = buildCase(em, { rng, household, status: CaseStatus.ACTIVE, coordinator: lead });
+      buildZrm(em, { rng, case: c, resident: head, version: ZrmVersion.ZRM_2017, kind: ZrmKind.BASELINE });
+    }
+    await em.flush();
+    teamId = team.id;
+    token = await hub.tokenFor(lead);
+  });
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  async function statements(first: number): Promise<number> {
+    const res = await fetch(hub.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: TEAM_CASES, variables: { teamId, first } }),
+    });
+    const body = (await res.json()) as { data?: { cases: { edges: unknown[] } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.cases.edges).toHaveLength(first);
+    return Number(res.headers.get('x-sql-statements'));
+  }
+
+  it('TeamCases with 10 and with 100 per page sends the same number of statements', async () => {
+    const ten = await statements(10);
+    const hundred = await statements(100);
+    expect(ten).toBeGreaterThan(0);
+    expect(hundred).toBe(ten);
+  });
+
+  it('is off by default: no header', async () => {
+    const plain = await startTestHub();
+    try {
+      const res = await fetch(plain.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect(res.headers.get('x-sql-statements')).toBeNull();
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
+describe('npm run bench -- --quick', () => {
+  it('completes and writes valid JSON', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'voordeur-bench-'));
+    try {
+      const root = fileURLToPath(new URL('../../', import.meta.url));
+      const code = await new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--duration', '1', '--out', out], {
+          cwd: root,
+          env: { ...process.env, BENCH_ADMIN_URL: adminDatabaseUrl() },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-3000)));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 85_000);
+        child.on('error', reject);
+        child.on('exit', (c) => {
+          clearTimeout(timer);
+          if (c !== 0) process.stderr.write(stderr);
+          resolve(c ?? -1);
+        });
+      });
+      expect(code).toBe(0);
+      const files = readdirSync(out).filter((f) => f.endsWith('.json'));
+      expect(files).toHaveLength(1);
+      const rows = JSON.parse(readFileSync(path.join(out, files[0]!), 'utf8')) as Record<string, unknown>[];
+      expect(rows.map((r) => r.scenario)).toEqual(['teamCases', 'caseDetail', 'referralStatus', 'volunteerCandidates', 'quarterReport']);
+      for (const r of rows) {
+        expect(Object.keys(r)).toEqual(expect.arrayContaining(['scenario', 'reqPerSec', 'p50Ms', 'p95Ms', 'sqlPerRequest', 'baselineReqPerSec', 'ratio']));
+        if (r.skipped) continue;
+        for (const k of ['reqPerSec', 'p50Ms', 'p95Ms', 'sqlPerRequest', 'baselineReqPerSec', 'ratio']) expect(typeof r[k], `${r.scenario} ${k}`).toBe('number');
+      }
+      expect(rows.find((r) => r.scenario === 'quarterReport')!.skipped).toBeUndefined();
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
