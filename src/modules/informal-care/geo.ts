@@ -37,3 +37,8 @@ export function distanceKm(postcode4a: string, postcode4b: string): number | nul
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
+
+/** Every postcode area with a centroid. */
+export function knownAreas(): string[] {
+  return [...table().keys()];
+}

@@ -2,7 +2,7 @@ import type { Context } from '../../context.js';
 import { isUuid, notFound, requireViewer } from '../../permissions/scope.js';
 import { BadInputError } from '../common/errors.js';
 import { MatchStatus } from '../common/enums.js';
-import { distanceKm } from './geo.js';
+import { distanceKm, knownAreas } from './geo.js';
 import { skillLabel } from './vocabulary.js';
 import type { AvailabilitySlot, Volunteer } from './volunteer.entity.js';
 import type { VolunteerCandidate } from './informal-care.inputs.js';
@@ -26,6 +26,8 @@ export const WEIGHTS = { needs: 40, language: 20, availability: 15, distance: 15
 export const DISTANCE_ZERO_KM = 5;
 export const VOG_VALID_MONTHS = 36;
 export const MAX_CANDIDATES = 50;
+/** Extra rows the SQL pre-ranking hands over beyond `first`, for the exact in-memory ranking. */
+const SQL_WINDOW_MARGIN = 40;
 
 export const LIVE_STATUSES: readonly MatchStatus[] = [MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.ACTIVE];
 
@@ -215,6 +217,23 @@ export async function volunteerCandidates(ctx: Context, requestId: string, first
   if (!request) throw notFound(ctx, 'InformalCareRequest', requestId);
   ctx.audit.read('InformalCareRequest', request.id, request.household_id);
 
+  // The score is computed in SQL too, so only a window of the best rows leaves the database;
+  // the exact score and the reasons are then computed in memory for that window. The window
+  // is wider than `first` so float rounding between SQL and JS cannot change the result.
+  const p = prepare({ needs: request.needs, languages: request.languages, availability: request.availability ?? [], postcode4: request.postcode4 });
+  const distancePart: Record<string, number> = {};
+  for (const area of knownAreas()) {
+    const km = distanceKm(p.postcode4, area);
+    if (km !== null) distancePart[area] = WEIGHTS.distance * Math.max(0, 1 - km / DISTANCE_ZERO_KM);
+  }
+  const SEP = '\u001f';
+  // One containment test per need and per wanted slot (a handful), unrolled: no per-row subquery.
+  const needsSql = p.needs.length
+    ? `${WEIGHTS.needs}::float8 * (${p.needs.map(() => '(v.skills @> array[?]::text[])::int').join(' + ')}) / ${p.needs.length}`
+    : '0';
+  const slotsSql = p.wanted.length
+    ? `${WEIGHTS.availability}::float8 * (${p.wanted.map(() => '(v.availability @> ?::jsonb)::int').join(' + ')}) / ${p.wanted.length}`
+    : '0';
   const rows = await conn.execute<CandidateRow[]>(
     `with live as (
        select m.volunteer_id,
@@ -226,17 +245,42 @@ export async function volunteerCandidates(ctx: Context, requestId: string, first
        join informal_care_request r on r.id = m.request_id
        join "case" c on c.id = r.case_id
        where m.status in ('PROPOSED', 'ACCEPTED', 'ACTIVE')
-       group by m.volunteer_id)
+       group by m.volunteer_id),
+     req as (
+       select string_to_array(nullif(?, ''), E'\\x1f') as languages,
+              ?::jsonb as distance_part),
+     ranked as (
+       select v.id, coalesce(l.live, 0) as live, coalesce(l.helps_household, false) as helps_household,
+              ( ${needsSql}
+              + case when v.languages && req.languages then ${WEIGHTS.language}::float8 else 0 end
+              + ${slotsSql}
+              + coalesce((req.distance_part ->> left(v.postcode, 4))::float8, 0)
+              + ${WEIGHTS.load}::float8 * greatest(0, 1 - coalesce(l.live, 0)::float8 / greatest(1, v.max_matches))
+              + case when coalesce(l.helps_household, false) then ${WEIGHTS.continuity}::float8 else 0 end ) as sql_score
+       from volunteer v cross join req left join live l on l.volunteer_id = v.id
+       where v.organisation_id = ? and v.active and not v.paused
+         and v.vog_issued_at >= ?::date
+         and coalesce(l.live, 0) < v.max_matches
+         and not coalesce(l.here, false)
+       order by sql_score desc, live asc, v.id asc
+       limit ?)
+     -- Only the window's rows are projected (arrays and JSON as text: faster to hand over).
      select v.id, v.given_name, v.postcode, array_to_string(v.skills, E'\\x1f') as skills,
             array_to_string(v.languages, E'\\x1f') as languages, v.availability::text as availability, v.max_matches,
-            v.vog_issued_at::text as vog_issued_at,
-            coalesce(l.live, 0) as live, coalesce(l.helps_household, false) as helps_household
-     from volunteer v left join live l on l.volunteer_id = v.id
-     where v.organisation_id = ? and v.active and not v.paused
-       and v.vog_issued_at >= ?::date
-       and coalesce(l.live, 0) < v.max_matches
-       and not coalesce(l.here, false)`,
-    [request.id, request.household_id, viewer.organisationId, viewer.organisationId, vogValidFrom()],
+            v.vog_issued_at::text as vog_issued_at, r.live, r.helps_household
+     from ranked r join volunteer v on v.id = r.id`,
+    [
+      request.id,
+      request.household_id,
+      viewer.organisationId,
+      p.languages.join(SEP),
+      JSON.stringify(distancePart),
+      ...p.needs,
+      ...p.wanted.map((w) => JSON.stringify([{ day: w.day, part: w.part }])),
+      viewer.organisationId,
+      vogValidFrom(),
+      limit + SQL_WINDOW_MARGIN,
+    ],
   );
 
   const ranked = rankCandidates(
