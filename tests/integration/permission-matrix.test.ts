@@ -1572,9 +1572,12 @@ if (!haveContract) {
       it.each(table(MUTATIONS))('%s', async (_t, row) => runRow(row));
     });
 
-    describe('contract operations still pending (must fail validation until their issue lands)', () => {
-      it.each(table(PENDINGS))('%s', async (_t, row) => runRow(row));
-    });
+    // Empty once every issue has landed (an empty it.each would fail the file).
+    if (PENDINGS.length) {
+      describe('contract operations still pending (must fail validation until their issue lands)', () => {
+        it.each(table(PENDINGS))('%s', async (_t, row) => runRow(row));
+      });
+    }
 
     describe('leak paths', () => {
       it.each(table(PROBES))('%s', async (_t, row) => runRow(row));
