@@ -56,7 +56,7 @@ import { ContactAttempt, Referral } from '../src/modules/referral/referral.entit
 import { FlexAssignment } from '../src/modules/flex/flex-assignment.entity.js';
 import { type AvailabilitySlot, Volunteer } from '../src/modules/informal-care/volunteer.entity.js';
 import { CaseDiscussion, InformalCareRequest, MatchCheckIn, VolunteerMatch } from '../src/modules/informal-care/informal-care.entity.js';
-import { LANGUAGES, SKILLS, type Skill } from '../src/modules/informal-care/vocabulary.js';
+import { LANGUAGES, SKILLS, TASK_BY_NEED, type Skill } from '../src/modules/informal-care/vocabulary.js';
 import { encryptBsn, hashBsn, makeBsn } from '../src/modules/household/bsn.js';
 import { addDays, daysBetween, DAY_MS, Rng, toDateString } from './random.js';
 
@@ -1038,24 +1038,8 @@ function inSkillOrder(skills: readonly string[]): string[] {
   return [...new Set(skills)].sort((a, b) => SKILLS.indexOf(a as Skill) - SKILLS.indexOf(b as Skill));
 }
 
-/** What a volunteer is asked to do, per need (Dutch: the volunteer reads it). */
-export const TASK_BY_SKILL: Record<Skill, string> = {
-  shopping: 'Wekelijks samen boodschappen doen',
-  company: 'Eens per week op de koffie en een praatje',
-  walking: 'Samen een wandeling maken in de wijk',
-  paperwork: 'Samen de post en papieren doornemen',
-  'language-practice': 'Nederlands oefenen in gewone gesprekken',
-  transport: 'Vervoer naar afspraken of activiteiten',
-  'odd-jobs': 'Kleine klusjes in huis',
-  gardening: 'Helpen in de tuin of op het balkon',
-  cooking: 'Samen koken en een maaltijd delen',
-  'digital-skills': 'Helpen met de telefoon, DigiD en online formulieren',
-  'child-activities': 'Activiteiten met de kinderen, bijvoorbeeld huiswerk of buitenspelen',
-  administration: 'Meehelpen het huishoudboekje bij te houden',
-  'accompany-appointments': 'Meegaan naar afspraken bij instanties of de huisarts',
-  sports: 'Samen sporten of bewegen',
-  reading: 'Samen lezen of voorlezen',
-};
+/** What a volunteer is asked to do, per need: the same texts the API uses by default. */
+export const TASK_BY_SKILL: Record<Skill, string> = TASK_BY_NEED;
 
 export interface VolunteerOverrides extends FactoryOptions {
   organisation: Organisation;
