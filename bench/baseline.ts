@@ -79,6 +79,11 @@ select json_build_object('data', json_build_object('volunteerCandidates', (selec
     params: (v) => [parsePeriod(v.period), null],
     sql: `select json_build_object('data', json_build_object('quarterReport', figures)) as body from (${FAST_SQL}) q`,
   },
+  /** As a team lead: the figures of the lead's teams. */
+  quarterReportLead: {
+    params: (v) => [parsePeriod(v.period), v.teamIds],
+    sql: `select json_build_object('data', json_build_object('quarterReport', figures)) as body from (${FAST_SQL}) q`,
+  },
 };
 
 /** Runs the baseline server until killed. */

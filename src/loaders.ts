@@ -19,6 +19,7 @@ import { Disclosure } from './modules/audit/access-log.entity.js';
 import { Volunteer } from './modules/informal-care/volunteer.entity.js';
 import { InformalCareRequest } from './modules/informal-care/informal-care.entity.js';
 import { ConsentPurpose, Role } from './modules/common/enums.js';
+import { leanFind, leanRows } from './db/lean.js';
 
 function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
   const map = new Map(rows.map((r) => [r.id, r]));
@@ -59,14 +60,15 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
   const noteLoaders = new Map<string, DataLoader<string, NotesPage>>();
 
   return {
-    team: new DataLoader<string, Team | null>(async (ids) => byId(ids, await em.find(Team, { id: { $in: [...ids] } })), opts),
+    // Read paths load plain objects, not managed entities (src/db/lean.ts): same filters, no hydration.
+    team: new DataLoader<string, Team | null>(async (ids) => byId(ids, await leanFind(em, Team, { id: { $in: [...ids] } })), opts),
 
     organisation: new DataLoader<string, Organisation | null>(
-      async (ids) => byId(ids, await em.find(Organisation, { id: { $in: [...ids] } })),
+      async (ids) => byId(ids, await leanFind(em, Organisation, { id: { $in: [...ids] } })),
       opts,
     ),
 
-    staff: new DataLoader<string, Staff | null>(async (ids) => byId(ids, await em.find(Staff, { id: { $in: [...ids] } })), opts),
+    staff: new DataLoader<string, Staff | null>(async (ids) => byId(ids, await leanFind(em, Staff, { id: { $in: [...ids] } })), opts),
 
     teamsOfStaff: new DataLoader<string, Team[]>(async (ids) => {
       const rows = await em
@@ -83,13 +85,14 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     }, opts),
 
     household: new DataLoader<string, Household | null>(async (ids) => {
-      const rows = await em.find(Household, { $and: [{ id: { $in: [...ids] } }, scope.households()] });
+      const rows = await leanFind(em, Household, { $and: [{ id: { $in: [...ids] } }, scope.households()] });
       for (const h of rows) audit.read('Household', h.id, h.id);
       return byId(ids, rows);
     }, opts),
 
     membersOfHousehold: new DataLoader<string, Resident[]>(async (ids) => {
-      const rows = await em.find(
+      const rows = await leanFind(
+        em,
         Resident,
         { $and: [{ household: { $in: [...ids] } }, scope.residents()] },
         { orderBy: { birthDate: 'asc', id: 'asc' } },
@@ -99,13 +102,14 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     }, opts),
 
     case: new DataLoader<string, Case | null>(async (ids) => {
-      const rows = await em.find(Case, { $and: [{ id: { $in: [...ids] } }, scope.cases()] });
+      const rows = await leanFind(em, Case, { $and: [{ id: { $in: [...ids] } }, scope.cases()] });
       for (const c of rows) audit.read('Case', c.id, c.household.id);
       return byId(ids, rows);
     }, opts),
 
     casesOfHousehold: new DataLoader<string, Case[]>(async (ids) => {
-      const rows = await em.find(
+      const rows = await leanFind(
+        em,
         Case,
         { $and: [{ household: { $in: [...ids] } }, scope.cases()] },
         { orderBy: { registeredAt: 'desc', id: 'desc' } },
@@ -115,21 +119,21 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     }, opts),
 
     goalsOfCase: new DataLoader<string, Goal[]>(async (ids) => {
-      const rows = await em.find(
-        Goal,
-        { $and: [{ case: { $in: [...ids] } }, { case: scope.cases() }] },
-        { orderBy: { createdAt: 'asc', id: 'asc' } },
-      );
+      const rows = leanRows(em, Goal, await em.getConnection().execute<Record<string, unknown>[]>(
+        `select g.* from goal g join "case" c on c.id = g.case_id where g.case_id in (?) and ${caseSql.sql} order by g.created_at asc, g.id asc`,
+        [[...ids], ...caseSql.params],
+      ));
       return groupBy(ids, rows, (g) => g.case.id);
     }, opts),
 
     zrmOfCase: new DataLoader<string, ZrmAssessment[]>(async (ids) => {
-      const rows = await em.find(
-        ZrmAssessment,
-        { $and: [{ case: { $in: [...ids] } }, { case: scope.cases() }] },
-        { orderBy: { assessedAt: 'desc', id: 'desc' }, populate: ['case'] },
+      const raw = await em.getConnection().execute<Record<string, unknown>[]>(
+        `select z.*, c.household_id as case_household_id from zrm_assessment z join "case" c on c.id = z.case_id
+         where z.case_id in (?) and ${caseSql.sql} order by z.assessed_at desc, z.id desc`,
+        [[...ids], ...caseSql.params],
       );
-      for (const z of rows) audit.read('ZrmAssessment', z.id, z.case.household.id);
+      const rows = leanRows(em, ZrmAssessment, raw);
+      rows.forEach((z, i) => audit.read('ZrmAssessment', z.id, raw[i]!.case_household_id as string));
       return groupBy(ids, rows, (z) => z.case.id);
     }, opts),
 
@@ -137,38 +141,42 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     latestZrmOfCase: new DataLoader<string, ZrmAssessment | null>(async (ids) => {
       const rows = await em
         .getConnection()
-        .execute<{ id: string; household_id: string }[]>(
-          `select distinct on (z.case_id) z.id, c.household_id from zrm_assessment z join "case" c on c.id = z.case_id
+        .execute<Record<string, unknown>[]>(
+          `select distinct on (z.case_id) z.*, c.household_id as case_household_id from zrm_assessment z join "case" c on c.id = z.case_id
            where z.case_id in (?) and ${caseSql.sql} order by z.case_id, z.assessed_at desc, z.id desc`,
           [[...ids], ...caseSql.params],
         );
-      const list = rows.length ? await em.find(ZrmAssessment, { id: { $in: rows.map((r) => r.id) } }) : [];
-      for (const r of rows) audit.read('ZrmAssessment', r.id, r.household_id);
+      const list = leanRows(em, ZrmAssessment, rows);
+      for (const r of rows) audit.read('ZrmAssessment', r.id as string, r.case_household_id as string);
       const map = new Map(list.map((z) => [z.case.id, z]));
       return ids.map((id) => map.get(id) ?? null);
     }, opts),
 
     careAllocationsOfCase: new DataLoader<string, CareAllocation[]>(async (ids) => {
-      const rows = await em.find(
-        CareAllocation,
-        { $and: [{ case: { $in: [...ids] } }, { case: scope.cases() }] },
-        { orderBy: { investigationStartedAt: 'asc', id: 'asc' } },
-      );
+      const rows = leanRows(em, CareAllocation, await em.getConnection().execute<Record<string, unknown>[]>(
+        `select a.* from care_allocation a join "case" c on c.id = a.case_id
+         where a.case_id in (?) and ${caseSql.sql} order by a.investigation_started_at asc, a.id asc`,
+        [[...ids], ...caseSql.params],
+      ));
       return groupBy(ids, rows, (a) => a.case.id);
     }, opts),
 
     consentsOfHousehold: new DataLoader<string, Consent[]>(async (ids) => {
-      const rows = await em.find(
-        Consent,
-        { $and: [{ resident: { household: { $in: [...ids] } } }, { resident: scope.residents() }] },
-        { orderBy: { grantedAt: 'desc', id: 'asc' }, populate: ['resident'] },
+      const residentSql = scope.residentSql('r');
+      const raw = await em.getConnection().execute<Record<string, unknown>[]>(
+        `select k.*, r.household_id as resident_household_id from consent k join resident r on r.id = k.resident_id
+         where r.household_id in (?) and ${residentSql.sql} order by k.granted_at desc, k.id asc`,
+        [[...ids], ...residentSql.params],
       );
-      for (const c of rows) audit.read('Consent', c.id, c.resident.household.id);
-      return groupBy(ids, rows, (c) => c.resident.household.id);
+      const rows = leanRows(em, Consent, raw);
+      const householdOf = new Map(raw.map((r) => [r.id as string, r.resident_household_id as string]));
+      for (const c of rows) audit.read('Consent', c.id, householdOf.get(c.id)!);
+      return groupBy(ids, rows, (c) => householdOf.get(c.id)!);
     }, opts),
 
     referralOfCase: new DataLoader<string, Referral | null>(async (ids) => {
-      const rows = await em.find(
+      const rows = await leanFind(
+        em,
         Referral,
         { $and: [{ case: { $in: [...ids] } }, scope.referrals()] },
         { orderBy: { receivedAt: 'asc', id: 'asc' } },
@@ -281,9 +289,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
         loader = new DataLoader<string, NotesPage>(async (ids) => {
           const afterSql = after ? 'and (n.created_at, n.id) < (?::timestamptz, ?::uuid)' : '';
           const params: unknown[] = [[...ids], ...caseSql.params, ...(after ? [String(after[0]), after[1]] : []), first + 1];
-          const ranked = await em.getConnection().execute<{ id: string; case_id: string; household_id: string; total: string }[]>(
-            `select id, case_id, household_id, total from (
-               select n.id, n.case_id, c.household_id,
+          const ranked = await em.getConnection().execute<({ id: string; case_id: string; household_id: string; total: string } & Record<string, unknown>)[]>(
+            `select * from (
+               select n.*, c.household_id,
                       (select count(*) from case_note x where x.case_id = n.case_id) as total,
                       row_number() over (partition by n.case_id order by n.created_at desc, n.id desc) as rn
                from case_note n join "case" c on c.id = n.case_id
@@ -291,7 +299,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
              where rn <= ?`,
             params,
           );
-          const notes = ranked.length ? await em.find(CaseNote, { id: { $in: ranked.map((r) => r.id) } }) : [];
+          const notes = leanRows(em, CaseNote, ranked);
           const noteMap = new Map(notes.map((n) => [n.id, n]));
           const totals = new Map(ranked.map((r) => [r.case_id, Number(r.total)]));
           return groupBy(ids, ranked, (r) => r.case_id).map((list, i) => {

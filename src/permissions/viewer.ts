@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OrganisationKind, Role } from '../modules/common/enums.js';
-import { Staff } from '../modules/staff/staff.entity.js';
 import { Organisation } from '../modules/organisation/organisation.entity.js';
 import { Volunteer } from '../modules/informal-care/volunteer.entity.js';
 import { FlexAssignment } from '../modules/flex/flex-assignment.entity.js';
@@ -45,16 +44,32 @@ export function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+interface StaffRow {
+  id: string;
+  name: string;
+  role: Role;
+  organisation_id: string | null;
+  organisation_name: string | null;
+  team_ids: string[];
+}
+
 export async function loadViewer(em: EntityManager, principalId: string, now = new Date()): Promise<Viewer | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(principalId)) return null;
 
-  const staff = await em.findOne(Staff, { id: principalId, active: true }, { populate: ['teams', 'organisation'] });
+  // One statement for the staff member, their teams and organisation (every request pays for it).
+  const [staff] = await em.getConnection().execute<StaffRow[]>(
+    `select s.id, s.name, s.role, s.organisation_id, o.name as organisation_name,
+            coalesce((select array_agg(st.team_id::text) from staff_team st where st.staff_id = s.id), '{}') as team_ids
+     from staff s left join organisation o on o.id = s.organisation_id
+     where s.id = ? and s.active = true`,
+    [principalId],
+  );
   if (staff) {
-    const memberTeamIds = new Set(staff.teams.getItems().map((t) => t.id));
+    const memberTeamIds = new Set(staff.team_ids);
     let flexCaseIds: Set<string> = new Set();
     let flexHouseholdIds: Set<string> = new Set();
     if (staff.role === Role.FLEX_WORKER) {
-      const assignments = await em.find(FlexAssignment, { staff, until: { $gte: today(now) } }, { populate: ['case'] });
+      const assignments = await em.find(FlexAssignment, { staff: staff.id, until: { $gte: today(now) } }, { populate: ['case'] });
       flexCaseIds = new Set(assignments.map((a) => a.case.id));
       flexHouseholdIds = new Set(assignments.map((a) => a.case.household.id));
     }
@@ -63,8 +78,8 @@ export async function loadViewer(em: EntityManager, principalId: string, now = n
       id: staff.id,
       name: staff.name,
       role: staff.role,
-      organisationId: staff.organisation?.id ?? null,
-      organisationName: staff.organisation?.name ?? null,
+      organisationId: staff.organisation_id,
+      organisationName: staff.organisation_name,
       memberTeamIds,
       teamIds: TEAM_CASE_ROLES.has(staff.role) ? memberTeamIds : EMPTY,
       flexCaseIds,

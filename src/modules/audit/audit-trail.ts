@@ -80,9 +80,33 @@ export class AuditTrail {
   /** Writes the collected read/denial rows in one statement. Safe to call more than once. */
   async flush(em: EntityManager): Promise<void> {
     if (this.pending.size === 0) return;
-    const rows = [...this.pending.values()].map((e) => this.row(e));
+    const entries = [...this.pending.values()];
     this.pending.clear();
-    await em.fork().insertMany(AccessLog, rows);
+    // One INSERT … SELECT: the request's columns as parameters, the rows as one JSON parameter
+    // (the ORM's insertMany would format every value of every row into the SQL text).
+    const rows = entries.map((e) => ({
+      action: e.action,
+      object_type: e.objectType,
+      object_id: e.objectId,
+      household_id: e.householdId,
+      detail: e.detail ?? null,
+    }));
+    await em.getConnection().execute(
+      `insert into access_log (at, actor_id, actor_name, actor_role, organisation, action, object_type, object_id, household_id, purpose, request_id, detail)
+       select ?::timestamptz, ?::uuid, ?, ?, ?, r.action, r.object_type, r.object_id, r.household_id, ?, ?, r.detail
+       from json_to_recordset(?::json) as r(action text, object_type text, object_id text, household_id uuid, detail jsonb)`,
+      [
+        new Date().toISOString(),
+        this.viewer?.id ?? null,
+        this.viewer?.name ?? null,
+        this.viewer?.role ?? null,
+        this.viewer?.organisationName ?? null,
+        this.purpose,
+        this.requestId,
+        JSON.stringify(rows),
+      ],
+      'run',
+    );
   }
 
   private add(entry: Entry) {

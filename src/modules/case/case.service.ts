@@ -96,7 +96,7 @@ export async function listCases(
     if (!isUuid(filter.householdId)) throw new BadInputError('filter.householdId', 'is not a valid id');
     conditions.push({ household: filter.householdId });
   }
-  const page = await keysetPage(ctx.em, Case, { $and: conditions }, 'registeredAt', first, after);
+  const page = await keysetPage(ctx.em, Case, { $and: conditions }, 'registeredAt', first, after, { lean: true });
   for (const { node } of page.edges) {
     ctx.audit.read('Case', node.id, node.household.id);
     ctx.loaders.case.prime(node.id, node);

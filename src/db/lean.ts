@@ -1,0 +1,83 @@
+import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
+
+/**
+ * Lean reads for hot GraphQL paths: the same FilterQuery (so the same scope filters) as
+ * `em.find`, but the rows come back as plain objects instead of managed entities — no
+ * EntityFactory, identity map or unit of work. Scalars get their entity property names and
+ * JS types (MikroORM's compiled result mapper: datetimes become Date, json is parsed), and
+ * every owning to-one relation becomes `{ id }` (or null), which is all a field resolver
+ * reads of it (`c.household.id`). Lazy properties (e.g. encrypted BSNs) are not selected,
+ * as with `em.find`.
+ *
+ * Filters must be on the entity's own columns (ids, FKs, scalars): a condition through a
+ * relation (`{ case: scope.cases() }`) auto-joins, and the joined row then breaks the mapping
+ * of that relation — write such queries as SQL with `caseSql`/`residentSql` and `leanRows`.
+ *
+ * The objects are typed as the entity for the resolvers' sake; never persist or mutate them.
+ * Mutations keep loading real entities through the EntityManager.
+ */
+type Column = { name: string; ref: boolean };
+const columnsCache = new WeakMap<EntityMetadata, Column[]>();
+
+function leanColumns(meta: EntityMetadata): Column[] {
+  let cols = columnsCache.get(meta);
+  if (!cols) {
+    cols = [];
+    for (const prop of meta.props) {
+      if (prop.lazy || prop.persist === false || prop.formula || prop.embedded) continue;
+      if (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.EMBEDDED) cols.push({ name: prop.name, ref: false });
+      else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
+        cols.push({ name: prop.name, ref: true });
+      }
+    }
+    columnsCache.set(meta, cols);
+  }
+  return cols;
+}
+
+export interface LeanOptions<T> {
+  orderBy?: QueryOrderMap<T>;
+  limit?: number;
+}
+
+export async function leanFind<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  options: LeanOptions<T> = {},
+): Promise<T[]> {
+  const meta = em.getMetadata().get<T>(entity.name);
+  const cols = leanColumns(meta as EntityMetadata);
+  const qb = em
+    .createQueryBuilder(entity, 'e')
+    .select(cols.map((c) => `e.${c.name}`) as never)
+    .where(where);
+  if (options.orderBy) qb.orderBy(options.orderBy);
+  if (options.limit !== undefined) qb.limit(options.limit);
+  const rows = (await qb.execute('all', true)) as Record<string, unknown>[];
+  for (const row of rows) {
+    for (const c of cols) {
+      if (!c.ref) continue;
+      const v = row[c.name];
+      row[c.name] = v === null || v === undefined ? null : { id: v };
+    }
+  }
+  return rows as T[];
+}
+
+/** Plain objects from raw rows of `entity`'s table (column names as selected by `e.*`), as leanFind returns them. */
+export function leanRows<T extends object>(em: EntityManager, entity: EntityClass<T>, rows: Record<string, unknown>[]): T[] {
+  const meta = em.getMetadata().get<T>(entity.name) as EntityMetadata;
+  const cols = leanColumns(meta);
+  const driver = em.getDriver();
+  return rows.map((raw) => {
+    const row = driver.mapResult(raw as never, meta as never) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const c of cols) {
+      const v = row[c.name];
+      out[c.name] = c.ref ? (v === null || v === undefined ? null : { id: v }) : v;
+    }
+    return out as T;
+  });
+}
