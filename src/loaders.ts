@@ -19,7 +19,7 @@ import { Disclosure } from './modules/audit/access-log.entity.js';
 import { Volunteer } from './modules/informal-care/volunteer.entity.js';
 import { InformalCareRequest } from './modules/informal-care/informal-care.entity.js';
 import { ConsentPurpose, Role } from './modules/common/enums.js';
-import { leanFind, leanRows } from './db/lean.js';
+import { leanFind, leanRows, leanSelectList, unprefixed } from './db/lean.js';
 
 function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
   const map = new Map(rows.map((r) => [r.id, r]));
@@ -58,6 +58,8 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
   const caseSql = scope.caseSql('c');
   const disclosed = new Set<string>();
   const noteLoaders = new Map<string, DataLoader<string, NotesPage>>();
+  /** Households already asked for through `prefetchHouseholdsWithMembers` (each is read once). */
+  const householdCache = new Set<string>();
 
   return {
     // Read paths load plain objects, not managed entities (src/db/lean.ts): same filters, no hydration.
@@ -100,6 +102,39 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       for (const r of rows) audit.read('Resident', r.id, r.household.id);
       return groupBy(ids, rows, (r) => r.household.id);
     }, opts),
+
+    /**
+     * Look-ahead for lists: the households of `householdIds` the viewer may see and their members
+     * (household AND resident scope, so only what `household { members }` would reach) in ONE
+     * statement, primed into `household` and `membersOfHousehold` with the same rows, order and
+     * audit READs as their own batches (an invisible household is primed as null, as it loads).
+     */
+    async prefetchHouseholdsWithMembers(householdIds: readonly string[]): Promise<void> {
+      const ids = [...new Set(householdIds)].filter((id) => !householdCache.has(id));
+      if (!ids.length) return;
+      const residentSql = scope.residentSql('r');
+      const householdSql = scope.householdSql('h');
+      const raw = await em.getConnection().execute<Record<string, unknown>[]>(
+        `select ${leanSelectList(em, Household, 'h', 'h__')}, r.* from household h
+         left join resident r on r.household_id = h.id and ${residentSql.sql}
+         where h.id in (?) and ${householdSql.sql} order by r.birth_date asc, r.id asc`,
+        [...residentSql.params, ids, ...householdSql.params],
+      );
+      const households = new Map<string, Household>();
+      for (const row of raw) {
+        const id = row.h__id as string;
+        if (!households.has(id)) households.set(id, leanRows(em, Household, [unprefixed(row, 'h__')])[0]!);
+      }
+      const residents = leanRows(em, Resident, raw.filter((r) => r.id !== null));
+      for (const h of households.values()) audit.read('Household', h.id, h.id);
+      for (const r of residents) audit.read('Resident', r.id, r.household.id);
+      const members = groupBy(ids, residents, (r) => r.household.id);
+      ids.forEach((id, i) => {
+        householdCache.add(id);
+        this.household.prime(id, households.get(id) ?? null);
+        if (households.has(id)) this.membersOfHousehold.prime(id, members[i]!);
+      });
+    },
 
     case: new DataLoader<string, Case | null>(async (ids) => {
       const rows = await leanFind(em, Case, { $and: [{ id: { $in: [...ids] } }, scope.cases()] });

@@ -81,3 +81,23 @@ export function leanRows<T extends object>(em: EntityManager, entity: EntityClas
     return out as T;
   });
 }
+
+/**
+ * The select list of `entity`'s lean columns from table alias `alias`, each aliased `<prefix><column>`,
+ * to fetch a second entity in the same row (a join); `unprefixed` takes them back out for `leanRows`.
+ */
+export function leanSelectList(em: EntityManager, entity: EntityClass<object>, alias: string, prefix: string): string {
+  const meta = em.getMetadata().get(entity.name) as EntityMetadata;
+  const names = new Set(leanColumns(meta).map((c) => c.name));
+  return meta.props
+    .filter((p) => names.has(p.name))
+    .flatMap((p) => p.fieldNames)
+    .map((f) => `${alias}."${f}" as "${prefix}${f}"`)
+    .join(', ');
+}
+
+export function unprefixed(raw: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in raw) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = raw[key];
+  return out;
+}

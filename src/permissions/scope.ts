@@ -56,6 +56,11 @@ export function scopeOf(viewer: Viewer | null) {
       sql: `(${alias}.team_id in (?) or ${alias}.id in (?))`,
       params: [nonEmpty(v.teamIds), nonEmpty(v.flexCaseIds)],
     }),
+    /** The household scope (as `households()`) for raw SQL on the "household" table aliased `alias`. */
+    householdSql: (alias: string): { sql: string; params: string[][] } => ({
+      sql: `(${alias}.team_id in (?) or ${alias}.id in (?))`,
+      params: [nonEmpty(v.teamIds), nonEmpty(v.flexHouseholdIds)],
+    }),
     /** The resident scope (as `residents()`) for raw SQL on the "resident" table aliased `alias`. */
     residentSql: (alias: string): { sql: string; params: string[][] } => ({
       sql: `(${alias}.team_id in (?) or ${alias}.household_id in (?))`,

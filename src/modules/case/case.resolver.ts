@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedPaths } from '../common/selection.js';
 import type { Context } from '../../context.js';
 import { decodeCursor, makeConnection, pageSize, toConnection } from '../common/connection.js';
 import { Household } from '../household/household.entity.js';
@@ -39,8 +41,9 @@ export class CaseResolver {
     @Arg('filter', () => CaseFilter, { nullable: true }) filter?: CaseFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    return cases.listCases(ctx, filter, first, after);
+    return cases.listCases(ctx, filter, first, after, info ? selectedPaths(info) : undefined);
   }
 
   @Mutation(() => Case, { description: 'Open a case for a household (one open case per household).' })

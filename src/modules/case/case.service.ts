@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -7,7 +7,8 @@ import { AccessAction, CareDecision, CaseStatus, ReferralStatus, Role, ZrmKind }
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
-import { keysetPage } from '../common/pagination.js';
+import { decodeCursor, pageSize, toConnection } from '../common/connection.js';
+import { leanRows, leanSelectList, unprefixed } from '../../db/lean.js';
 import { Household } from '../household/household.entity.js';
 import { Resident } from '../household/resident.entity.js';
 import { Staff } from '../staff/staff.entity.js';
@@ -85,23 +86,98 @@ export async function listCases(
   filter: CaseFilter | null | undefined,
   first: number | null | undefined,
   after: string | null | undefined,
+  /** The selection (from `selectedPaths(info)`), for the look-ahead prefetch; none: no prefetch. */
+  selected?: Set<string>,
 ): Promise<ConnectionShape<Case>> {
-  const conditions: FilterQuery<Case>[] = [scope(ctx).cases()];
+  // One hand-written statement for the page and the total (was: a query-builder page ∥ a count on a
+  // forked connection), with the same filters as `scope(ctx).cases()` & co. and the same keyset
+  // as keysetPage: newest registration first, (registeredAt, id) below the cursor.
+  const caseSql = scope(ctx).caseSql('c');
+  const where = [caseSql.sql];
+  const params: unknown[] = [...caseSql.params];
   if (filter?.teamId) {
     assertTeamInScope(ctx, filter.teamId, 'filter.teamId');
-    conditions.push({ team: filter.teamId });
+    where.push('c.team_id = ?');
+    params.push(filter.teamId);
   }
-  if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
+  if (filter?.status?.length) {
+    where.push('c.status in (?)');
+    params.push([...filter.status]);
+  }
   if (filter?.householdId) {
     if (!isUuid(filter.householdId)) throw new BadInputError('filter.householdId', 'is not a valid id');
-    conditions.push({ household: filter.householdId });
+    where.push('c.household_id = ?');
+    params.push(filter.householdId);
   }
-  const page = await keysetPage(ctx.em, Case, { $and: conditions }, 'registeredAt', first, after, { lean: true });
-  for (const { node } of page.edges) {
+  const limit = pageSize(first);
+  let cursorSql = '';
+  const cursorParams: unknown[] = [];
+  if (after) {
+    const [at, id] = decodeCursor(after);
+    const atDate = new Date(at);
+    if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError('after', 'is not a valid cursor');
+    cursorSql = 'and (c.registered_at < ?::timestamptz or (c.registered_at = ?::timestamptz and c.id < ?))';
+    cursorParams.push(atDate.toISOString(), atDate.toISOString(), id);
+  }
+  const whereSql = where.join(' and ');
+  // When selected, the coordinator and the newest ZRM assessment come in the same statement
+  // (as the `staff` and `latestZrmOfCase` loaders would load them: the page is already in scope).
+  const withCoordinator = !!selected?.has('edges.node.coordinator');
+  const withZrm = !!selected?.has('edges.node.latestZrm');
+  const raw = await ctx.em.getConnection().execute<Record<string, unknown>[]>(
+    `select p.*, t.total as page_total
+       ${withCoordinator ? `, ${leanSelectList(ctx.em, Staff, 's', 's__')}` : ''}
+       ${withZrm ? `, ${leanSelectList(ctx.em, ZrmAssessment, 'z', 'z__')}` : ''}
+     from (select count(*) as total from "case" c where ${whereSql}) t
+     left join lateral (
+       select c.* from "case" c where ${whereSql} ${cursorSql} order by c.registered_at desc, c.id desc limit ?
+     ) p on true
+     ${withCoordinator ? 'left join staff s on s.id = p.coordinator_id' : ''}
+     ${withZrm ? `left join lateral (
+       select z.* from zrm_assessment z where z.case_id = p.id order by z.assessed_at desc, z.id desc limit 1
+     ) z on true` : ''}
+     order by p.registered_at desc, p.id desc`,
+    [...params, ...params, ...cursorParams, limit + 1],
+  );
+  const pageRaw = raw.filter((r) => r.id !== null);
+  const rows = leanRows(ctx.em, Case, pageRaw);
+  const page = toConnection(rows, limit, Number(raw[0]?.page_total ?? 0), (c) => c.registeredAt, !!after);
+  for (const [i, { node }] of page.edges.entries()) {
     ctx.audit.read('Case', node.id, node.household.id);
     ctx.loaders.case.prime(node.id, node);
+    const r = pageRaw[i]!;
+    if (withCoordinator && r.s__id != null) ctx.loaders.staff.prime(r.s__id as string, leanRows(ctx.em, Staff, [unprefixed(r, 's__')])[0]!);
+    if (withZrm) {
+      const z = r.z__id != null ? leanRows(ctx.em, ZrmAssessment, [unprefixed(r, 'z__')])[0]! : null;
+      if (z) ctx.audit.read('ZrmAssessment', z.id, node.household.id);
+      ctx.loaders.latestZrmOfCase.prime(node.id, z);
+    }
   }
+  if (selected) await prefetchForCases(ctx, page.edges.map((e) => e.node), selected, 'edges.node.');
   return page;
+}
+
+/**
+ * Look-ahead: start every nested load the selection will make at once, instead of one round
+ * trip per level (households, then their members). Only what is selected is loaded — through
+ * the same loaders (so the same scope filters, shapes and audit READs), and households
+ * with their members in one statement (`prefetchHouseholdsWithMembers`: household and resident
+ * scope, same READs).
+ */
+async function prefetchForCases(ctx: Context, list: Case[], selected: Set<string>, prefix: string): Promise<void> {
+  if (!list.length) return;
+  const has = (field: string) => selected.has(prefix + field);
+  const householdIds = list.map((c) => c.household.id);
+  const waits: Promise<unknown>[] = [];
+  if (has('household.members')) waits.push(ctx.loaders.prefetchHouseholdsWithMembers(householdIds));
+  else if (has('household')) waits.push(ctx.loaders.household.loadMany(householdIds));
+  if (has('coordinator')) {
+    const ids = list.map((c) => c.coordinator?.id).filter((id): id is string => !!id);
+    if (ids.length) waits.push(ctx.loaders.staff.loadMany(ids));
+  }
+  if (has('latestZrm')) waits.push(ctx.loaders.latestZrmOfCase.loadMany(list.map((c) => c.id)));
+  // loadMany never rejects (errors come back per key, and the field resolvers see them as before).
+  await Promise.all(waits);
 }
 
 export async function openCase(ctx: Context, input: OpenCaseInput): Promise<Case> {
