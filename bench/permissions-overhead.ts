@@ -30,7 +30,6 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import pg from 'pg';
 import { parseConfig, type Config } from '../src/config.js';
 import { initOrm, migrate, type Orm } from '../src/db/database.js';
 import type { Context } from '../src/context.js';
@@ -43,6 +42,7 @@ import { CaseStatus, Role, ZrmKind, ZrmVersion } from '../src/modules/common/enu
 import { MAX_PAGE_SIZE } from '../src/modules/common/connection.js';
 import { buildCase, buildHousehold, buildStaff, buildTeam, buildZrm, defaultBsnKey } from '../seeds/factories.js';
 import { Rng } from '../seeds/random.js';
+import { DEFAULT_ADMIN_URL, openBenchDatabase } from './database.js';
 
 /** TeamCases, copied from the team workers' contract (shared/contract/team.graphql). */
 const TEAM_CASES = /* GraphQL */ `
@@ -65,7 +65,6 @@ query TeamCases($teamId: ID!, $status: [CaseStatus!], $first: Int, $after: Strin
 
 const CASES = 200;
 const TARGET_RATIO = 1.3;
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const USAGE = `Usage: npm run bench:permissions [-- --iterations N] [--warmup N]
 
@@ -115,43 +114,6 @@ function parseCli(argv: string[]) {
     iterations: positiveInt('iterations', values.iterations, 200, 1),
     warmup: positiveInt('warmup', values.warmup, 30, 0),
     outDir: values.out ?? new URL('./results/', import.meta.url).pathname,
-  };
-}
-
-// --- database -----------------------------------------------------------------------------
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** DATABASE_URL, or a new database that `drop` removes. */
-async function openBenchDatabase(): Promise<{ url: string; label: string; drop: () => Promise<void> }> {
-  const configured = process.env.DATABASE_URL;
-  if (configured) return { url: configured, label: `${redact(configured)} (DATABASE_URL)`, drop: async () => {} };
-  const name = `voordeur_bench_${randomBytes(6).toString('hex')}`;
-  await withAdmin(DEFAULT_ADMIN_URL, (c) => c.query(`create database "${name}"`));
-  return {
-    url: withDatabase(DEFAULT_ADMIN_URL, name),
-    label: `${name} (throw-away, dropped at the end)`,
-    drop: () => withAdmin(DEFAULT_ADMIN_URL, (c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => {}),
   };
 }
 

@@ -17,7 +17,6 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import pg from 'pg';
 import { parseConfig, type Config } from '../src/config.js';
 import { initOrm, migrate, type Orm } from '../src/db/database.js';
 import type { Context } from '../src/context.js';
@@ -32,6 +31,7 @@ import { Volunteer } from '../src/modules/informal-care/volunteer.entity.js';
 import { InformalCareRequest, VolunteerMatch } from '../src/modules/informal-care/informal-care.entity.js';
 import { buildCase, buildHousehold, buildInformalCareRequest, buildOrganisation, buildStaff, buildTeam, defaultBsnKey } from '../seeds/factories.js';
 import { Rng } from '../seeds/random.js';
+import { openBenchDatabase } from './database.js';
 
 const QUERY = /* GraphQL */ `
 query VolunteerCandidates($requestId: ID!, $first: Int) {
@@ -43,7 +43,6 @@ query VolunteerCandidates($requestId: ID!, $first: Int) {
   }
 }`;
 const TARGET_P95_MS = 100;
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const AREAS = ['3562', '3563', '3564', '3551', '3552', '3553', '3554', '3555', '3565'];
 
 function parseCli() {
@@ -61,25 +60,6 @@ function parseCli() {
     return n;
   };
   return { iterations: int(values.iterations, 200), warmup: int(values.warmup, 20), volunteers: int(values.volunteers, 10_000) };
-}
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: DEFAULT_ADMIN_URL, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function openBenchDatabase(): Promise<{ url: string; label: string; drop: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, label: 'DATABASE_URL', drop: async () => {} };
-  const name = `voordeur_bench_${randomBytes(6).toString('hex')}`;
-  await withAdmin((c) => c.query(`create database "${name}"`));
-  const u = new URL(DEFAULT_ADMIN_URL);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), label: `${name} (throw-away)`, drop: () => withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => {}) };
 }
 
 async function seed(orm: Orm, count: number) {
