@@ -25,10 +25,15 @@ export function requireViewer(ctx: Context): Viewer {
  * id and nested fields cannot reach rows outside the scope.
  */
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
-function nonEmpty(ids: ReadonlySet<string>): string[] {
-  return ids.size ? [...ids] : [NO_ID];
+/** An id no row has: stands in for "nobody" where a filter needs a value (`in ()` is invalid SQL). */
+export const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+/** The ids, or [NO_ID] when there are none, for `in (?)` in hand-written SQL. */
+export function idsOrNone(ids: Iterable<string>): string[] {
+  const list = [...ids];
+  return list.length ? list : [NO_ID];
 }
+const nonEmpty = idsOrNone;
 const NOBODY: Pick<Viewer, 'teamIds' | 'flexCaseIds' | 'flexHouseholdIds'> = {
   teamIds: new Set(),
   flexCaseIds: new Set(),

@@ -7,6 +7,7 @@
  *   const res = await hub.gql(query, variables, await hub.tokenFor(staff));
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import { parseConfig, type Config } from '../../src/config.js';
@@ -83,4 +84,20 @@ export async function startTestHub(overrides: Record<string, string> = {}, optio
 export function contractFile(name: string): string | null {
   const path = new URL(`../../../shared/contract/${name}`, import.meta.url);
   return existsSync(path) ? readFileSync(path, 'utf8') : null;
+}
+
+/** The names of the operations in a contract file. */
+export function operationNames(text: string): string[] {
+  return parse(text)
+    .definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+    .map((d) => d.name!.value);
+}
+
+/** One operation of a contract file on its own (Apollo validates the whole document it is sent). */
+export function singleOperation(text: string, name: string): string {
+  const op = parse(text).definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === name,
+  );
+  if (!op) throw new Error(`operation ${name} is not in the contract file`);
+  return print(op);
 }

@@ -5,9 +5,8 @@
  * ADMIN operations of admin.graphql that exist today, and the audit of a case-file read.
  */
 import { randomUUID } from 'node:crypto';
-import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractFile, startTestHub, type GqlResponse, type TestHub } from '../helpers/app.js';
+import { contractFile, operationNames, singleOperation, startTestHub, type GqlResponse, type TestHub } from '../helpers/app.js';
 import { buildCase, buildHousehold, buildOrganisation, buildReferral, buildStaff, buildTeam, ZRM_DOMAINS } from '../../seeds/factories.js';
 import { makeBsn } from '../../src/modules/household/bsn.js';
 import { CaseStatus, OrganisationKind, ReferralStatus, Role, ZrmVersion } from '../../src/modules/common/enums.js';
@@ -23,20 +22,6 @@ const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
-function operationNames(text: string): string[] {
-  return parse(text)
-    .definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
-    .map((d) => d.name!.value);
-}
-
-/** One operation of a contract file on its own (a file can hold operations that do not validate yet). */
-function singleOperation(text: string, name: string): string {
-  const op = parse(text).definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === name,
-  );
-  if (!op) throw new Error(`operation ${name} is not in the contract file`);
-  return print(op);
-}
 
 function expectOk(res: GqlResponse, op: string) {
   expect(res.errors, `${op} returned errors: ${JSON.stringify(res.errors)}`).toBeUndefined();

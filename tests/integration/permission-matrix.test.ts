@@ -17,9 +17,8 @@
  * (the seed's own names and note texts repeat across teams).
  */
 import { randomUUID } from 'node:crypto';
-import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractFile, startTestHub, TEST_BSN_KEY, type GqlResponse, type TestHub } from '../helpers/app.js';
+import { contractFile, operationNames, singleOperation, startTestHub, TEST_BSN_KEY, type GqlResponse, type TestHub } from '../helpers/app.js';
 import { DEMO_FLEX_TEAM, seedDemo } from '../../seeds/demo.js';
 import { buildReferral, ZRM_DOMAINS } from '../../seeds/factories.js';
 import { ReferralKind, ReferralStatus, Role, ZrmVersion } from '../../src/modules/common/enums.js';
@@ -42,20 +41,6 @@ const haveContract = FILES.every((f) => CONTRACT[f] !== null);
 const PENDING: Record<string, string> = {};
 const PENDING_FILES = new Set(Object.keys(PENDING).map((k) => k.split(':')[0]!));
 
-function operationNames(text: string): string[] {
-  return parse(text)
-    .definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
-    .map((d) => d.name!.value);
-}
-
-/** One operation of a contract file on its own (Apollo validates the whole document). */
-function singleOperation(text: string, name: string): string {
-  const op = parse(text).definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === name,
-  );
-  if (!op) throw new Error(`operation ${name} is not in the contract file`);
-  return print(op);
-}
 
 /** The whole file as a client sends it, unless it holds operations that do not validate yet. */
 function documentFor(file: ContractFileName, name: string): string {

@@ -1,9 +1,7 @@
-import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
 import { BadInputError } from './errors.js';
 import { decodeCursor, pageSize, toConnection, type ConnectionShape } from './connection.js';
 import { isUuid } from '../../permissions/scope.js';
-import { leanFind } from '../../db/lean.js';
 
 /**
  * One page of a list, newest first, by keyset on (sortField, id): stable under inserts and
@@ -17,8 +15,6 @@ export async function keysetPage<T extends { id: string }>(
   sortField: keyof T & string,
   first: number | null | undefined,
   after: string | null | undefined,
-  /** Plain read-only objects instead of managed entities (src/db/lean.ts): for read-only lists. */
-  opts: { lean?: boolean } = {},
 ): Promise<ConnectionShape<T>> {
   const limit = pageSize(first);
   let pageWhere = where;
@@ -32,9 +28,7 @@ export async function keysetPage<T extends { id: string }>(
   }
   const orderBy = { [sortField]: 'desc', id: 'desc' } as QueryOrderMap<T>;
   const [rows, total] = await Promise.all([
-    opts.lean
-      ? leanFind(em, entity as EntityClass<T>, pageWhere, { orderBy, limit: limit + 1 })
-      : em.find(entity, pageWhere, { orderBy, limit: limit + 1 }),
+    em.find(entity, pageWhere, { orderBy, limit: limit + 1 }),
     // A fork runs the count on its own connection, in parallel with the page.
     em.fork().count(entity, where),
   ]);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
-import { requireViewer } from '../../permissions/scope.js';
+import { idsOrNone, requireViewer } from '../../permissions/scope.js';
 import { writeOutbox } from '../../jobs/outbox.js';
 import { VolunteerMatch } from './informal-care.entity.js';
 import type { DueCheckIn } from './informal-care.inputs.js';
@@ -29,7 +29,7 @@ function endOfDay(now: Date): Date {
 /** One SQL statement: ACTIVE matches (of `teamIds`, or all) whose check-in is due on or before `now`'s day. */
 export async function dueCheckInRows(em: EntityManager, now: Date, teamIds: readonly string[] | null): Promise<DueRow[]> {
   const teamFilter = teamIds ? 'and m.team_id in (?)' : '';
-  const params: unknown[] = teamIds ? [teamIds.length ? [...teamIds] : ['00000000-0000-0000-0000-000000000000']] : [];
+  const params: unknown[] = teamIds ? [idsOrNone(teamIds)] : [];
   const rows = await em.execute<(Omit<DueRow, 'due_at'> & { due_at: Date | string })[]>(
     `select match_id, team_id, due_at, to_char(due_at at time zone 'UTC', 'YYYY-MM-DD') as due_on, ambassador_id from (
        select m.id as match_id, m.team_id,

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
-import { requireViewer, scope } from '../../permissions/scope.js';
+import { NO_ID, requireViewer, scope } from '../../permissions/scope.js';
 import { MatchStatus, Role } from '../common/enums.js';
 import { makeConnection } from '../common/connection.js';
 import { keysetPage } from '../common/pagination.js';
@@ -68,13 +68,13 @@ export class VolunteerResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     const viewer = requireViewer(ctx);
-    return keysetPage(ctx.em, Volunteer, { organisation: viewer.organisationId ?? '00000000-0000-0000-0000-000000000000' }, 'createdAt', first, after);
+    return keysetPage(ctx.em, Volunteer, { organisation: viewer.organisationId ?? NO_ID }, 'createdAt', first, after);
   }
 
   @Query(() => Volunteer, { description: 'Volunteer: your own profile.' })
   async myVolunteerProfile(@Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
-    return ctx.em.findOneOrFail(Volunteer, { id: viewer.volunteerId ?? '00000000-0000-0000-0000-000000000000' });
+    return ctx.em.findOneOrFail(Volunteer, { id: viewer.volunteerId ?? NO_ID });
   }
 
   @FieldResolver(() => Int, { description: 'Matches that are proposed, accepted or active now.' })
@@ -90,7 +90,7 @@ export class VolunteerMatchResolver {
     const viewer = requireViewer(ctx);
     const matches = await ctx.em.find(
       VolunteerMatch,
-      { volunteer: viewer.volunteerId ?? '00000000-0000-0000-0000-000000000000' },
+      { volunteer: viewer.volunteerId ?? NO_ID },
       { orderBy: { proposedAt: 'desc', id: 'desc' }, populate: ['request'] },
     );
     for (const m of matches) ctx.audit.read('VolunteerMatch', m.id, null);

@@ -1,7 +1,7 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
-import { isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
+import { isUuid, NO_ID, notFound, requireViewer, scope } from '../../permissions/scope.js';
 import { AccessAction, CaseStatus, InformalCareRequestStatus, MatchStatus, OrganisationKind, Role } from '../common/enums.js';
 import { BadInputError, ConflictError, ForbiddenError } from '../common/errors.js';
 import * as v from '../common/validation.js';
@@ -95,7 +95,7 @@ export async function registerVolunteer(ctx: Context, input: RegisterVolunteerIn
 export async function setVolunteerPaused(ctx: Context, paused: boolean): Promise<Volunteer> {
   const viewer = requireViewer(ctx);
   return inTransaction(ctx.em, async (em) => {
-    const volunteer = await em.findOne(Volunteer, { id: viewer.volunteerId ?? '00000000-0000-0000-0000-000000000000' });
+    const volunteer = await em.findOne(Volunteer, { id: viewer.volunteerId ?? NO_ID });
     if (!volunteer) throw notFound(ctx, 'Volunteer', viewer.id);
     if (volunteer.paused !== paused) {
       volunteer.paused = paused;

@@ -1,9 +1,8 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { assertTeamInScope, requireViewer } from '../../permissions/scope.js';
+import { assertTeamInScope, idsOrNone, isUuid, requireViewer } from '../../permissions/scope.js';
 import { Role } from '../common/enums.js';
 import { BadInputError } from '../common/errors.js';
-import { isUuid } from '../../permissions/scope.js';
 import { Team } from '../team/team.entity.js';
 import { isSuppressed, suppressCount } from './suppression.js';
 
@@ -75,7 +74,7 @@ export class CaseCountsResolver {
     const teams = teamId ? [teamId] : analyst ? null : [...viewer.teamIds];
     const rows = await ctx.em.getConnection().execute<{ team_id: string; status: string; n: string }[]>(
       `select team_id, status, count(*) as n from "case" ${teams ? 'where team_id in (?)' : ''} group by team_id, status`,
-      teams ? [teams.length ? teams : ['00000000-0000-0000-0000-000000000000']] : [],
+      teams ? [idsOrNone(teams)] : [],
     );
     const byTeam = new Map<string, Record<string, number>>();
     const total: Record<string, number> = {};
