@@ -88,7 +88,11 @@ export async function loadViewer(em: EntityManager, principalId: string, now = n
     };
   }
 
-  const volunteer = await em.findOne(Volunteer, { id: principalId, active: true }, { populate: ['organisation'] });
+  // Not staff: a volunteer or a partner organisation's app — both looked up at once.
+  const [volunteer, organisation] = await Promise.all([
+    em.findOne(Volunteer, { id: principalId, active: true }, { populate: ['organisation'] }),
+    em.findOne(Organisation, { id: principalId }),
+  ]);
   if (volunteer) {
     return {
       kind: 'volunteer',
@@ -105,7 +109,6 @@ export async function loadViewer(em: EntityManager, principalId: string, now = n
     };
   }
 
-  const organisation = await em.findOne(Organisation, { id: principalId });
   const role = organisation ? PARTNER_ROLE[organisation.kind] : undefined;
   if (organisation && role) {
     return {
