@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './permissions/viewer.js';
 import type { AuditTrail } from './modules/audit/audit-trail.js';
-import { scopeOf } from './permissions/scope.js';
+import { scopeOf, type SqlFilter } from './permissions/scope.js';
 import { Team } from './modules/team/team.entity.js';
 import { Staff } from './modules/staff/staff.entity.js';
 import { Organisation } from './modules/organisation/organisation.entity.js';
@@ -19,7 +19,8 @@ import { Disclosure } from './modules/audit/access-log.entity.js';
 import { Volunteer } from './modules/informal-care/volunteer.entity.js';
 import { InformalCareRequest } from './modules/informal-care/informal-care.entity.js';
 import { ConsentPurpose, Role } from './modules/common/enums.js';
-import { leanFind, leanRows, leanSelectList, unprefixed } from './db/lean.js';
+import { leanFind, leanJsonObject, leanRows } from './db/lean.js';
+import { sql } from './db/sql.js';
 
 function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
   const map = new Map(rows.map((r) => [r.id, r]));
@@ -56,6 +57,22 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
   const opts = { cache: true } as const;
 
   const caseSql = scope.caseSql('c');
+  const householdSql = scope.householdSql('h');
+  const residentSql = scope.residentSql('r');
+  /**
+   * A household row as JSON for `primeHousehold` (`alias`: the household table), with its members
+   * as `membersOfHousehold` loads them (resident scope, oldest first) under `__members` if asked.
+   */
+  const householdJson = (alias: string, withMembers: boolean): SqlFilter =>
+    withMembers
+      ? {
+          sql: leanJsonObject(em, Household, alias, {
+            __members: `coalesce((select json_agg(${leanJsonObject(em, Resident, 'r')} order by r.birth_date asc, r.id asc)
+              from resident r where r.household_id = ${alias}.id and ${residentSql.sql}), '[]'::json)`,
+          }),
+          params: residentSql.params,
+        }
+      : { sql: leanJsonObject(em, Household, alias), params: [] };
   const disclosed = new Set<string>();
   const noteLoaders = new Map<string, DataLoader<string, NotesPage>>();
   /** Households already asked for through `prefetchHouseholdsWithMembers` (each is read once). */
@@ -73,10 +90,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     staff: new DataLoader<string, Staff | null>(async (ids) => byId(ids, await leanFind(em, Staff, { id: { $in: [...ids] } })), opts),
 
     teamsOfStaff: new DataLoader<string, Team[]>(async (ids) => {
-      const rows = await em
-        .getConnection()
-        .execute<{ staff_id: string; team_id: string }[]>(
-          'select staff_id, team_id from staff_team where staff_id in (?)',
+      const rows = await sql<{ staff_id: string; team_id: string }>(
+        em,
+          'select staff_id, team_id from staff_team where staff_id = any(?::uuid[])',
           [[...ids]],
         );
       const teamRows = await em.find(Team, { id: { $in: [...new Set(rows.map((r) => r.team_id))] } }, { orderBy: { code: 'asc' } });
@@ -112,28 +128,37 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     async prefetchHouseholdsWithMembers(householdIds: readonly string[]): Promise<void> {
       const ids = [...new Set(householdIds)].filter((id) => !householdCache.has(id));
       if (!ids.length) return;
-      const residentSql = scope.residentSql('r');
-      const householdSql = scope.householdSql('h');
-      const raw = await em.getConnection().execute<Record<string, unknown>[]>(
-        `select ${leanSelectList(em, Household, 'h', 'h__')}, r.* from household h
-         left join resident r on r.household_id = h.id and ${residentSql.sql}
-         where h.id in (?) and ${householdSql.sql} order by r.birth_date asc, r.id asc`,
-        [...residentSql.params, ids, ...householdSql.params],
+      const json = householdJson('h', true);
+      const rows = await sql<{ household: Record<string, unknown> }>(
+        em,
+        `select ${json.sql} as household from household h where h.id = any(?::uuid[]) and ${householdSql.sql}`,
+        [...json.params, ids, ...householdSql.params],
       );
-      const households = new Map<string, Household>();
-      for (const row of raw) {
-        const id = row.h__id as string;
-        if (!households.has(id)) households.set(id, leanRows(em, Household, [unprefixed(row, 'h__')])[0]!);
+      const found = new Map(rows.map((r) => [r.household.id as string, r.household]));
+      for (const id of ids) this.primeHousehold(id, found.get(id) ?? null);
+    },
+
+    householdJson,
+
+    /**
+     * Primes one household as `household` (and, with `__members`, `membersOfHousehold`) would
+     * load it, from the JSON of `householdJson` (null: not visible), with their audit READs.
+     */
+    primeHousehold(id: string, json: Record<string, unknown> | null): void {
+      if (householdCache.has(id)) return;
+      householdCache.add(id);
+      if (!json) {
+        this.household.prime(id, null);
+        return;
       }
-      const residents = leanRows(em, Resident, raw.filter((r) => r.id !== null));
-      for (const h of households.values()) audit.read('Household', h.id, h.id);
+      const household = leanRows(em, Household, [json])[0]!;
+      audit.read('Household', household.id, household.id);
+      this.household.prime(id, household);
+      const members = json.__members as Record<string, unknown>[] | undefined;
+      if (!members) return;
+      const residents = leanRows(em, Resident, members);
       for (const r of residents) audit.read('Resident', r.id, r.household.id);
-      const members = groupBy(ids, residents, (r) => r.household.id);
-      ids.forEach((id, i) => {
-        householdCache.add(id);
-        this.household.prime(id, households.get(id) ?? null);
-        if (households.has(id)) this.membersOfHousehold.prime(id, members[i]!);
-      });
+      this.membersOfHousehold.prime(id, residents);
     },
 
     case: new DataLoader<string, Case | null>(async (ids) => {
@@ -154,17 +179,19 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     }, opts),
 
     goalsOfCase: new DataLoader<string, Goal[]>(async (ids) => {
-      const rows = leanRows(em, Goal, await em.getConnection().execute<Record<string, unknown>[]>(
-        `select g.* from goal g join "case" c on c.id = g.case_id where g.case_id in (?) and ${caseSql.sql} order by g.created_at asc, g.id asc`,
+      const rows = leanRows(em, Goal, await sql<Record<string, unknown>>(
+        em,
+        `select g.* from goal g join "case" c on c.id = g.case_id where g.case_id = any(?::uuid[]) and ${caseSql.sql} order by g.created_at asc, g.id asc`,
         [[...ids], ...caseSql.params],
       ));
       return groupBy(ids, rows, (g) => g.case.id);
     }, opts),
 
     zrmOfCase: new DataLoader<string, ZrmAssessment[]>(async (ids) => {
-      const raw = await em.getConnection().execute<Record<string, unknown>[]>(
+      const raw = await sql<Record<string, unknown>>(
+        em,
         `select z.*, c.household_id as case_household_id from zrm_assessment z join "case" c on c.id = z.case_id
-         where z.case_id in (?) and ${caseSql.sql} order by z.assessed_at desc, z.id desc`,
+         where z.case_id = any(?::uuid[]) and ${caseSql.sql} order by z.assessed_at desc, z.id desc`,
         [[...ids], ...caseSql.params],
       );
       const rows = leanRows(em, ZrmAssessment, raw);
@@ -174,11 +201,10 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
 
     /** Only the newest assessment per case: DISTINCT ON in SQL, not a filter in memory. */
     latestZrmOfCase: new DataLoader<string, ZrmAssessment | null>(async (ids) => {
-      const rows = await em
-        .getConnection()
-        .execute<Record<string, unknown>[]>(
+      const rows = await sql<Record<string, unknown>>(
+        em,
           `select distinct on (z.case_id) z.*, c.household_id as case_household_id from zrm_assessment z join "case" c on c.id = z.case_id
-           where z.case_id in (?) and ${caseSql.sql} order by z.case_id, z.assessed_at desc, z.id desc`,
+           where z.case_id = any(?::uuid[]) and ${caseSql.sql} order by z.case_id, z.assessed_at desc, z.id desc`,
           [[...ids], ...caseSql.params],
         );
       const list = leanRows(em, ZrmAssessment, rows);
@@ -188,19 +214,20 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     }, opts),
 
     careAllocationsOfCase: new DataLoader<string, CareAllocation[]>(async (ids) => {
-      const rows = leanRows(em, CareAllocation, await em.getConnection().execute<Record<string, unknown>[]>(
+      const rows = leanRows(em, CareAllocation, await sql<Record<string, unknown>>(
+        em,
         `select a.* from care_allocation a join "case" c on c.id = a.case_id
-         where a.case_id in (?) and ${caseSql.sql} order by a.investigation_started_at asc, a.id asc`,
+         where a.case_id = any(?::uuid[]) and ${caseSql.sql} order by a.investigation_started_at asc, a.id asc`,
         [[...ids], ...caseSql.params],
       ));
       return groupBy(ids, rows, (a) => a.case.id);
     }, opts),
 
     consentsOfHousehold: new DataLoader<string, Consent[]>(async (ids) => {
-      const residentSql = scope.residentSql('r');
-      const raw = await em.getConnection().execute<Record<string, unknown>[]>(
+      const raw = await sql<Record<string, unknown>>(
+        em,
         `select k.*, r.household_id as resident_household_id from consent k join resident r on r.id = k.resident_id
-         where r.household_id in (?) and ${residentSql.sql} order by k.granted_at desc, k.id asc`,
+         where r.household_id = any(?::uuid[]) and ${residentSql.sql} order by k.granted_at desc, k.id asc`,
         [[...ids], ...residentSql.params],
       );
       const rows = leanRows(em, Consent, raw);
@@ -233,8 +260,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
 
     /** A case's household id, for audit rows of objects hanging off a case. */
     householdIdOfCase: new DataLoader<string, string | null>(async (ids) => {
-      const rows = await em.getConnection().execute<{ id: string; household_id: string }[]>(
-        'select id, household_id from "case" where id in (?)',
+      const rows = await sql<{ id: string; household_id: string }>(
+        em,
+        'select id, household_id from "case" where id = any(?::uuid[])',
         [[...ids]],
       );
       const map = new Map(rows.map((r) => [r.id, r.household_id]));
@@ -247,10 +275,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
      */
     residentContact: new DataLoader<string, { id: string; given_name: string; phone: string | null; household_id: string } | null>(
       async (ids) => {
-        const rows = await em
-          .getConnection()
-          .execute<{ id: string; given_name: string; phone: string | null; household_id: string }[]>(
-            'select id, given_name, phone, household_id from resident where id in (?)',
+        const rows = await sql<{ id: string; given_name: string; phone: string | null; household_id: string }>(
+        em,
+            'select id, given_name, phone, household_id from resident where id = any(?::uuid[])',
             [[...ids]],
           );
         const map = new Map(rows.map((r) => [r.id, r]));
@@ -267,9 +294,10 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     volunteer: new DataLoader<string, Volunteer | null>(async (ids) => byId(ids, await em.find(Volunteer, { id: { $in: [...ids] } })), opts),
 
     liveMatchCount: new DataLoader<string, number>(async (ids) => {
-      const rows = await em.getConnection().execute<{ volunteer_id: string; n: string }[]>(
+      const rows = await sql<{ volunteer_id: string; n: string }>(
+        em,
         `select volunteer_id, count(*) as n from volunteer_match
-         where volunteer_id in (?) and status in ('PROPOSED', 'ACCEPTED', 'ACTIVE') group by volunteer_id`,
+         where volunteer_id = any(?::uuid[]) and status in ('PROPOSED', 'ACCEPTED', 'ACTIVE') group by volunteer_id`,
         [[...ids]],
       );
       const map = new Map(rows.map((r) => [r.volunteer_id, Number(r.n)]));
@@ -284,12 +312,13 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
      */
     contactPersonOfReferral: new DataLoader<string, ContactPersonRow | null>(async (ids) => {
       if (viewer?.kind !== 'partner' || viewer.role !== Role.PARTNER_GP || !viewer.organisationId) return ids.map(() => null);
-      const rows = await em.getConnection().execute<ContactPersonRow[]>(
+      const rows = await sql<ContactPersonRow>(
+        em,
         `select r.id as referral_id, r.resident_id, r.household_id, s.name, s.phone
          from referral r
          join "case" c on c.id = r.case_id and c.status <> 'CLOSED'
          join staff s on s.id = c.coordinator_id
-         where r.id in (?) and r.from_id = ? and exists (
+         where r.id = any(?::uuid[]) and r.from_id = ? and exists (
            select 1 from consent k
            where k.resident_id = r.resident_id and k.recipient_id = r.from_id and k.purpose = ?
              and k.granted_at <= now() and (k.revoked_at is null or k.revoked_at > now()))`,
@@ -324,13 +353,14 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
         loader = new DataLoader<string, NotesPage>(async (ids) => {
           const afterSql = after ? 'and (n.created_at, n.id) < (?::timestamptz, ?::uuid)' : '';
           const params: unknown[] = [[...ids], ...caseSql.params, ...(after ? [String(after[0]), after[1]] : []), first + 1];
-          const ranked = await em.getConnection().execute<({ id: string; case_id: string; household_id: string; total: string } & Record<string, unknown>)[]>(
+          const ranked = await sql<({ id: string; case_id: string; household_id: string; total: string } & Record<string, unknown>)>(
+        em,
             `select * from (
                select n.*, c.household_id,
                       (select count(*) from case_note x where x.case_id = n.case_id) as total,
                       row_number() over (partition by n.case_id order by n.created_at desc, n.id desc) as rn
                from case_note n join "case" c on c.id = n.case_id
-               where n.case_id in (?) and ${caseSql.sql} ${afterSql}) t
+               where n.case_id = any(?::uuid[]) and ${caseSql.sql} ${afterSql}) t
              where rn <= ?`,
             params,
           );

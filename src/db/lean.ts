@@ -101,3 +101,20 @@ export function unprefixed(raw: Record<string, unknown>, prefix: string): Record
   for (const key in raw) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = raw[key];
   return out;
 }
+
+/**
+ * `json_build_object(…)` of `entity`'s lean columns from table alias `alias`, keyed by column name
+ * (as `alias.*` would name them), plus `extra` pairs; `leanRows` turns the parsed object into the
+ * same plain object as a row of `alias.*` (datetimes from their JSON strings included). For
+ * nesting rows of another table into one statement without carrying lazy columns along.
+ */
+export function leanJsonObject(em: EntityManager, entity: EntityClass<object>, alias: string, extra: Record<string, string> = {}): string {
+  const meta = em.getMetadata().get(entity.name) as EntityMetadata;
+  const names = new Set(leanColumns(meta).map((c) => c.name));
+  const pairs = meta.props
+    .filter((p) => names.has(p.name))
+    .flatMap((p) => p.fieldNames)
+    .map((f) => `'${f}', ${alias}."${f}"`);
+  for (const [key, expr] of Object.entries(extra)) pairs.push(`'${key}', ${expr}`);
+  return `json_build_object(${pairs.join(', ')})`;
+}

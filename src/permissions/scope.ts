@@ -33,7 +33,24 @@ export function idsOrNone(ids: Iterable<string>): string[] {
   const list = [...ids];
   return list.length ? list : [NO_ID];
 }
-const nonEmpty = idsOrNone;
+
+/** A WHERE fragment for hand-written SQL (src/db/sql.ts) with its `?` parameters (one uuid[] each). */
+export interface SqlFilter {
+  sql: string;
+  params: string[][];
+}
+
+/**
+ * `column = any(ids) or …` over the non-empty id sets only, `false` when all are empty. An empty
+ * branch is left out rather than filled with NO_ID: `team_id = any(…) or id in (NO_ID)` keeps
+ * PostgreSQL from using the (team_id, registered_at, id) index for a page and makes it scan
+ * and sort the whole team (6 ms instead of 0.2 ms for 5,000 cases).
+ */
+function anyOf(...branches: [column: string, ids: string[]][]): SqlFilter {
+  const used = branches.filter(([, ids]) => ids.length > 0);
+  if (!used.length) return { sql: 'false', params: [] };
+  return { sql: `(${used.map(([column]) => `${column} = any(?::uuid[])`).join(' or ')})`, params: used.map(([, ids]) => ids) };
+}
 const NOBODY: Pick<Viewer, 'teamIds' | 'flexCaseIds' | 'flexHouseholdIds'> = {
   teamIds: new Set(),
   flexCaseIds: new Set(),
@@ -57,20 +74,11 @@ export function scopeOf(viewer: Viewer | null) {
     /** Referrals as the team sees them: routed to the viewer's teams, or linked to a flex worker's case. */
     referrals: (): FilterQuery<Referral> => ({ $or: [{ team: { $in: teamIds } }, { case: { $in: flexCaseIds } }] }),
     /** The case scope for raw SQL on the "case" table aliased `alias`; empty sets never match. */
-    caseSql: (alias: string): { sql: string; params: string[][] } => ({
-      sql: `(${alias}.team_id in (?) or ${alias}.id in (?))`,
-      params: [nonEmpty(v.teamIds), nonEmpty(v.flexCaseIds)],
-    }),
+    caseSql: (alias: string): SqlFilter => anyOf([`${alias}.team_id`, teamIds], [`${alias}.id`, flexCaseIds]),
     /** The household scope (as `households()`) for raw SQL on the "household" table aliased `alias`. */
-    householdSql: (alias: string): { sql: string; params: string[][] } => ({
-      sql: `(${alias}.team_id in (?) or ${alias}.id in (?))`,
-      params: [nonEmpty(v.teamIds), nonEmpty(v.flexHouseholdIds)],
-    }),
+    householdSql: (alias: string): SqlFilter => anyOf([`${alias}.team_id`, teamIds], [`${alias}.id`, flexHouseholdIds]),
     /** The resident scope (as `residents()`) for raw SQL on the "resident" table aliased `alias`. */
-    residentSql: (alias: string): { sql: string; params: string[][] } => ({
-      sql: `(${alias}.team_id in (?) or ${alias}.household_id in (?))`,
-      params: [nonEmpty(v.teamIds), nonEmpty(v.flexHouseholdIds)],
-    }),
+    residentSql: (alias: string): SqlFilter => anyOf([`${alias}.team_id`, teamIds], [`${alias}.household_id`, flexHouseholdIds]),
   };
 }
 export type Scope = ReturnType<typeof scopeOf>;

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '../db/sql.js';
 import { OrganisationKind, Role } from '../modules/common/enums.js';
 import { Organisation } from '../modules/organisation/organisation.entity.js';
 import { Volunteer } from '../modules/informal-care/volunteer.entity.js';
@@ -57,7 +58,8 @@ export async function loadViewer(em: EntityManager, principalId: string, now = n
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(principalId)) return null;
 
   // One statement for the staff member, their teams and organisation (every request pays for it).
-  const [staff] = await em.getConnection().execute<StaffRow[]>(
+  const [staff] = await sql<StaffRow>(
+    em,
     `select s.id, s.name, s.role, s.organisation_id, o.name as organisation_name,
             coalesce((select array_agg(st.team_id::text) from staff_team st where st.staff_id = s.id), '{}') as team_ids
      from staff s left join organisation o on o.id = s.organisation_id

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '../../db/sql.js';
 import { AccessAction } from '../common/enums.js';
 import { AccessLog } from './access-log.entity.js';
 import type { Viewer } from '../../permissions/viewer.js';
@@ -91,7 +92,8 @@ export class AuditTrail {
       household_id: e.householdId,
       detail: e.detail ?? null,
     }));
-    await em.getConnection().execute(
+    await sql(
+      em,
       `insert into access_log (at, actor_id, actor_name, actor_role, organisation, action, object_type, object_id, household_id, purpose, request_id, detail)
        select ?::timestamptz, ?::uuid, ?, ?, ?, r.action, r.object_type, r.object_id, r.household_id, ?, ?, r.detail
        from json_to_recordset(?::json) as r(action text, object_type text, object_id text, household_id uuid, detail jsonb)`,
@@ -105,7 +107,6 @@ export class AuditTrail {
         this.requestId,
         JSON.stringify(rows),
       ],
-      'run',
     );
   }
 

@@ -8,7 +8,8 @@ import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
 import { decodeCursor, pageSize, toConnection } from '../common/connection.js';
-import { leanRows, leanSelectList, unprefixed } from '../../db/lean.js';
+import { leanJsonObject, leanRows } from '../../db/lean.js';
+import { sql } from '../../db/sql.js';
 import { Household } from '../household/household.entity.js';
 import { Resident } from '../household/resident.entity.js';
 import { Staff } from '../staff/staff.entity.js';
@@ -101,7 +102,7 @@ export async function listCases(
     params.push(filter.teamId);
   }
   if (filter?.status?.length) {
-    where.push('c.status in (?)');
+    where.push('c.status = any(?::text[])');
     params.push([...filter.status]);
   }
   if (filter?.householdId) {
@@ -120,24 +121,35 @@ export async function listCases(
     cursorParams.push(atDate.toISOString(), atDate.toISOString(), id);
   }
   const whereSql = where.join(' and ');
-  // When selected, the coordinator and the newest ZRM assessment come in the same statement
-  // (as the `staff` and `latestZrmOfCase` loaders would load them: the page is already in scope).
-  const withCoordinator = !!selected?.has('edges.node.coordinator');
-  const withZrm = !!selected?.has('edges.node.latestZrm');
-  const raw = await ctx.em.getConnection().execute<Record<string, unknown>[]>(
+  // What the selection will read of each case comes in the same statement (look-ahead), through
+  // the same scope filters, shapes and audit READs as the `staff`, `latestZrmOfCase`, `household`
+  // and `membersOfHousehold` loaders, which are primed with it. Fields under @skip/@include are
+  // left to their resolvers (selectedPaths).
+  const has = (field: string) => !!selected?.has(`edges.node.${field}`);
+  const withCoordinator = has('coordinator');
+  const withZrm = has('latestZrm');
+  const withHousehold = has('household');
+  const household = ctx.loaders.householdJson('h', has('household.members'));
+  const householdSql = scope(ctx).householdSql('h');
+  const raw = await sql<Record<string, unknown>>(
+    ctx.em,
     `select p.*, t.total as page_total
-       ${withCoordinator ? `, ${leanSelectList(ctx.em, Staff, 's', 's__')}` : ''}
-       ${withZrm ? `, ${leanSelectList(ctx.em, ZrmAssessment, 'z', 'z__')}` : ''}
+       ${withCoordinator ? `, (select ${leanJsonObject(ctx.em, Staff, 's')} from staff s where s.id = p.coordinator_id) as coordinator_json` : ''}
+       ${withZrm ? `, (select ${leanJsonObject(ctx.em, ZrmAssessment, 'z')} from zrm_assessment z
+           where z.case_id = p.id order by z.assessed_at desc, z.id desc limit 1) as zrm_json` : ''}
+       ${withHousehold ? `, (select ${household.sql} from household h where h.id = p.household_id and ${householdSql.sql}) as household_json` : ''}
      from (select count(*) as total from "case" c where ${whereSql}) t
      left join lateral (
        select c.* from "case" c where ${whereSql} ${cursorSql} order by c.registered_at desc, c.id desc limit ?
      ) p on true
-     ${withCoordinator ? 'left join staff s on s.id = p.coordinator_id' : ''}
-     ${withZrm ? `left join lateral (
-       select z.* from zrm_assessment z where z.case_id = p.id order by z.assessed_at desc, z.id desc limit 1
-     ) z on true` : ''}
      order by p.registered_at desc, p.id desc`,
-    [...params, ...params, ...cursorParams, limit + 1],
+    [
+      ...(withHousehold ? [...household.params, ...householdSql.params] : []),
+      ...params,
+      ...params,
+      ...cursorParams,
+      limit + 1,
+    ],
   );
   const pageRaw = raw.filter((r) => r.id !== null);
   const rows = leanRows(ctx.em, Case, pageRaw);
@@ -146,38 +158,17 @@ export async function listCases(
     ctx.audit.read('Case', node.id, node.household.id);
     ctx.loaders.case.prime(node.id, node);
     const r = pageRaw[i]!;
-    if (withCoordinator && r.s__id != null) ctx.loaders.staff.prime(r.s__id as string, leanRows(ctx.em, Staff, [unprefixed(r, 's__')])[0]!);
+    const coordinator = r.coordinator_json as Record<string, unknown> | null;
+    if (coordinator) ctx.loaders.staff.prime(coordinator.id as string, leanRows(ctx.em, Staff, [coordinator])[0]!);
     if (withZrm) {
-      const z = r.z__id != null ? leanRows(ctx.em, ZrmAssessment, [unprefixed(r, 'z__')])[0]! : null;
+      const json = r.zrm_json as Record<string, unknown> | null;
+      const z = json ? leanRows(ctx.em, ZrmAssessment, [json])[0]! : null;
       if (z) ctx.audit.read('ZrmAssessment', z.id, node.household.id);
       ctx.loaders.latestZrmOfCase.prime(node.id, z);
     }
+    if (withHousehold) ctx.loaders.primeHousehold(node.household.id, r.household_json as Record<string, unknown> | null);
   }
-  if (selected) await prefetchForCases(ctx, page.edges.map((e) => e.node), selected, 'edges.node.');
   return page;
-}
-
-/**
- * Look-ahead: start every nested load the selection will make at once, instead of one round
- * trip per level (households, then their members). Only what is selected is loaded — through
- * the same loaders (so the same scope filters, shapes and audit READs), and households
- * with their members in one statement (`prefetchHouseholdsWithMembers`: household and resident
- * scope, same READs).
- */
-async function prefetchForCases(ctx: Context, list: Case[], selected: Set<string>, prefix: string): Promise<void> {
-  if (!list.length) return;
-  const has = (field: string) => selected.has(prefix + field);
-  const householdIds = list.map((c) => c.household.id);
-  const waits: Promise<unknown>[] = [];
-  if (has('household.members')) waits.push(ctx.loaders.prefetchHouseholdsWithMembers(householdIds));
-  else if (has('household')) waits.push(ctx.loaders.household.loadMany(householdIds));
-  if (has('coordinator')) {
-    const ids = list.map((c) => c.coordinator?.id).filter((id): id is string => !!id);
-    if (ids.length) waits.push(ctx.loaders.staff.loadMany(ids));
-  }
-  if (has('latestZrm')) waits.push(ctx.loaders.latestZrmOfCase.loadMany(list.map((c) => c.id)));
-  // loadMany never rejects (errors come back per key, and the field resolvers see them as before).
-  await Promise.all(waits);
 }
 
 export async function openCase(ctx: Context, input: OpenCaseInput): Promise<Case> {
