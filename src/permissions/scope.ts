@@ -77,6 +77,8 @@ export function scopeOf(viewer: Viewer | null) {
     caseSql: (alias: string): SqlFilter => anyOf([`${alias}.team_id`, teamIds], [`${alias}.id`, flexCaseIds]),
     /** The household scope (as `households()`) for raw SQL on the "household" table aliased `alias`. */
     householdSql: (alias: string): SqlFilter => anyOf([`${alias}.team_id`, teamIds], [`${alias}.id`, flexHouseholdIds]),
+    /** The referral scope (as `referrals()`) for raw SQL on the "referral" table aliased `alias`. */
+    referralSql: (alias: string): SqlFilter => anyOf([`${alias}.team_id`, teamIds], [`${alias}.case_id`, flexCaseIds]),
     /** The resident scope (as `residents()`) for raw SQL on the "resident" table aliased `alias`. */
     residentSql: (alias: string): SqlFilter => anyOf([`${alias}.team_id`, teamIds], [`${alias}.household_id`, flexHouseholdIds]),
   };

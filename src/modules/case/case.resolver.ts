@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { selectedPaths } from '../common/selection.js';
+import { selectedArguments, selectedPaths } from '../common/selection.js';
 import type { Context } from '../../context.js';
 import { decodeCursor, makeConnection, pageSize, toConnection } from '../common/connection.js';
 import { Household } from '../household/household.entity.js';
@@ -31,8 +31,8 @@ export const { Connection: CaseNoteConnection, Edge: CaseNoteEdge } = makeConnec
 @Resolver(() => Case)
 export class CaseResolver {
   @Query(() => Case, { nullable: true, description: 'A case of one of your teams (null with NOT_FOUND otherwise).' })
-  case(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return cases.caseById(ctx, id);
+  case(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info?: GraphQLResolveInfo) {
+    return cases.caseById(ctx, id, info ? { selected: selectedPaths(info), notesArgs: selectedArguments(info, 'notes') } : undefined);
   }
 
   @Query(() => CaseConnection, { description: "Your teams' cases, newest registration first." })

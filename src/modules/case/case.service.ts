@@ -10,6 +10,7 @@ import type { ConnectionShape } from '../common/connection.js';
 import { decodeCursor, pageSize, toConnection } from '../common/connection.js';
 import { leanJsonObject, leanRows } from '../../db/lean.js';
 import { sql } from '../../db/sql.js';
+import { caseWithSelection } from './case-detail.js';
 import { Household } from '../household/household.entity.js';
 import { Resident } from '../household/resident.entity.js';
 import { Staff } from '../staff/staff.entity.js';
@@ -75,9 +76,14 @@ function assertOpen(c: Case, what: string) {
   if (c.status === CaseStatus.CLOSED) throw new ConflictError(`The case is closed: cannot ${what}.`);
 }
 
-export async function caseById(ctx: Context, id: string): Promise<Case> {
+/** `look`: the selection, for a one-statement read of everything it asks for (case-detail.ts). */
+export async function caseById(
+  ctx: Context,
+  id: string,
+  look?: { selected: Set<string>; notesArgs: Record<string, unknown>[] },
+): Promise<Case> {
   if (!isUuid(id)) throw notFound(ctx, 'Case', id);
-  const c = await ctx.loaders.case.load(id);
+  const c = look ? await caseWithSelection(ctx, id, look.selected, look.notesArgs) : await ctx.loaders.case.load(id);
   if (!c) throw notFound(ctx, 'Case', id);
   return c;
 }

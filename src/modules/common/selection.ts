@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { valueFromASTUntyped, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
  * The dotted paths of the fields a resolver's selection set asks for (below the resolved field,
@@ -24,5 +24,38 @@ export function selectedPaths(info: GraphQLResolveInfo, maxDepth = 4): Set<strin
     }
   };
   for (const node of info.fieldNodes) walk(node.selectionSet, '', 1);
+  return out;
+}
+
+/**
+ * The arguments of every occurrence of the field at dotted `path` below the resolved field
+ * (through fragments, as `selectedPaths`; none under @skip/@include), as plain values with the
+ * request's variables filled in. For look-aheads that must load exactly what a field's own
+ * resolver would (e.g. the same page of notes).
+ */
+export function selectedArguments(info: GraphQLResolveInfo, path: string): Record<string, unknown>[] {
+  const names = path.split('.');
+  const out: Record<string, unknown>[] = [];
+  const walk = (set: SelectionSetNode | undefined, depth: number) => {
+    if (!set) return;
+    for (const sel of set.selections) {
+      if (sel.directives?.length) continue;
+      if (sel.kind === 'Field') {
+        if (sel.name.value !== names[depth]) continue;
+        if (depth === names.length - 1) {
+          const args: Record<string, unknown> = {};
+          for (const arg of sel.arguments ?? []) args[arg.name.value] = valueFromASTUntyped(arg.value, info.variableValues);
+          out.push(args);
+        } else {
+          walk(sel.selectionSet, depth + 1);
+        }
+      } else if (sel.kind === 'InlineFragment') {
+        walk(sel.selectionSet, depth);
+      } else {
+        walk(info.fragments[sel.name.value]?.selectionSet, depth);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet, 0);
   return out;
 }
