@@ -5,7 +5,8 @@
  *
  *  1. a dedicated database voordeur_bench_<size> on BENCH_ADMIN_URL (default
  *     postgres://postgres@127.0.0.1:5432/postgres), migrated and seeded with the utrecht-2015q2
- *     scenario at --size cases (default 100,000; --quick 2,000); reused when already seeded;
+ *     scenario at --size cases (default 100,000; --quick 2,000); reused when already seeded, and
+ *     copied afresh for every run (voordeur_bench_<size>_run), so each run starts alike;
  *  2. the API as a child process in production mode (`node --import tsx src/main.ts --role api`,
  *     NODE_ENV=production, SEED_DEMO=false, RATE_LIMIT_PER_MINUTE=0, SQL_COUNT_HEADER=1) on a
  *     free port, and the baseline server (bench/baseline.ts) as another child;
@@ -174,8 +175,15 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** The bench database for `size`, seeded once and reused (marked by the bench_meta table). */
-async function benchDatabase(size: number, log: (s: string) => void): Promise<string> {
+/**
+ * The bench database for `size`: seeded once into the template voordeur_bench_<size> (marked by
+ * its bench_meta table) and reused; every run measures a fresh copy of it,
+ * voordeur_bench_<size>_run (CREATE DATABASE … TEMPLATE, a file copy). Every API request
+ * appends audit rows, and the append-only access_log cannot be emptied, so without the copy each
+ * run would start with the audit rows of all earlier runs (their indexes outgrowing the buffer
+ * cache) and measure something else than the run before it.
+ */
+async function benchDatabase(size: number, log: (s: string) => void): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `voordeur_bench_${size}`;
   const url = withDatabase(adminUrl, name);
@@ -183,25 +191,41 @@ async function benchDatabase(size: number, log: (s: string) => void): Promise<st
   await admin.connect();
   try {
     const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount! > 0;
+    let seeded = false;
     if (exists) {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       const ready = await c.query(`select 1 from information_schema.tables where table_name = 'bench_meta'`).then((r) => r.rowCount! > 0);
-      const seeded = ready && (await c.query('select size from bench_meta')).rows[0]?.size === size;
+      seeded = ready && (await c.query('select size from bench_meta')).rows[0]?.size === size;
       await c.end();
       if (seeded) {
         log(`reusing ${name}`);
         const orm = await initOrm(url, 2);
+        orm.config.set('migrations', { ...orm.config.get('migrations'), silent: true });
         await migrate(orm); // a newer migration since it was seeded
         await orm.close(true);
-        return url;
+      } else {
+        await admin.query(`drop database "${name}" with (force)`);
       }
-      await admin.query(`drop database "${name}" with (force)`);
     }
-    await admin.query(`create database "${name}"`);
+    if (!seeded) await seedTemplate(admin, name, url, size, log);
+    await admin.query(`drop database if exists "${name}_run" with (force)`);
+    await admin.query(`create database "${name}_run" template "${name}"`);
   } finally {
     await admin.end();
   }
+  return {
+    url: withDatabase(adminUrl, `${name}_run`),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists "${name}_run" with (force)`).finally(() => c.end());
+    },
+  };
+}
+
+async function seedTemplate(admin: pg.Client, name: string, url: string, size: number, log: (s: string) => void): Promise<void> {
+  await admin.query(`create database "${name}"`);
   const started = Date.now();
   const orm = await initOrm(url, 4);
   try {
@@ -215,7 +239,6 @@ async function benchDatabase(size: number, log: (s: string) => void): Promise<st
   } finally {
     await orm.close(true);
   }
-  return url;
 }
 
 function startChild(args: string[], env: Record<string, string>, readyUrl: string, label: string): Promise<ChildProcess> {
@@ -297,7 +320,8 @@ async function load(opts: { url: string; body: string; headers: Record<string, s
 async function main(): Promise<void> {
   const cli = parseCli();
   const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
-  const dbUrl = await benchDatabase(cli.size, log);
+  const runDb = await benchDatabase(cli.size, log);
+  const dbUrl = runDb.url;
   const config = parseConfig({ NODE_ENV: 'production', JWT_SECRET, BSN_KEY, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' });
 
   // ---- who and what to ask ---------------------------------------------------------------
@@ -390,6 +414,7 @@ async function main(): Promise<void> {
   } finally {
     await stop(api);
     await stop(baseline);
+    await runDb.drop();
   }
 
   // ---- report --------------------------------------------------------------------------------

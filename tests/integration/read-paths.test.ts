@@ -126,11 +126,19 @@ afterAll(async () => {
 });
 
 /** What a request left in the audit log, without the time and row ids. */
-async function auditOf(requestId: string) {
+interface AuditRow {
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  household_id: string | null;
+  detail: string | null;
+}
+
+async function auditOf(requestId: string): Promise<AuditRow[]> {
   return hub
     .em()
     .getConnection()
-    .execute(
+    .execute<AuditRow[]>(
       `select action, object_type, object_id, household_id, detail::text as detail from access_log where request_id = ?
        order by action, object_type, object_id`,
       [requestId],
@@ -171,9 +179,9 @@ describe('CaseDetail in one statement = the field resolvers on their own', () =>
     expect(c.referral.from).toBeTruthy();
     expect(c.household.members).toHaveLength(2);
     // One READ per object: the case, household, members, the page's notes, consents, referral.
-    const reads = audit.filter((a: { action: string }) => a.action === 'READ');
-    expect(reads.filter((a: { object_type: string }) => a.object_type === 'CaseNote')).toHaveLength(20);
-    expect(reads.filter((a: { object_type: string }) => a.object_type === 'Case')).toHaveLength(1);
+    const reads = audit.filter((a) => a.action === 'READ');
+    expect(reads.filter((a) => a.object_type === 'CaseNote')).toHaveLength(20);
+    expect(reads.filter((a) => a.object_type === 'Case')).toHaveLength(1);
   });
 
   it('for every case of the team, as worker and as lead', async () => {
@@ -194,7 +202,7 @@ describe('CaseDetail in one statement = the field resolvers on their own', () =>
     const { body, audit } = await expectSameBothWays(CASE_DETAIL, DETAIL_FIELDS, { id: rich.id }, workerB);
     expect(body.data!.case).toBeNull();
     expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['DENIED']);
+    expect(audit.map((a) => a.action)).toEqual(['DENIED']);
   });
 
   it('for a later notes page, a partial selection and notes asked twice', async () => {
