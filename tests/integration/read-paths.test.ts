@@ -244,17 +244,31 @@ describe('TeamCases in one statement = the field resolvers on their own', () => 
     }
   });
 
-  it('sends three statements for a page with households, members, coordinators and assessments', async () => {
+  it('sends two statements for a page with households, members, coordinators and assessments (viewer, the page with its audit rows)', async () => {
     const counter = countSql(hub.db.orm);
     try {
       counter.reset();
       const res = await hub.gql(TEAM_CASES, { teamId: teamA.id, first: 50 }, await hub.tokenFor(workerA));
       expect(res.errors).toBeUndefined();
       expect(res.data!.cases.edges).toHaveLength(13);
-      expect(counter.count).toBe(3);
+      expect(counter.count).toBe(2);
     } finally {
       counter.stop();
     }
+  });
+
+  it('writes one READ row per object even when another field of the request reads the same objects', async () => {
+    const query = `query($id: ID!) {
+      one: case(id: $id) { id household { id members { id } } }
+      cases(first: 50) { edges { node { id household { id members { id } } } } }
+      again: cases(first: 3) { edges { node { id household { id } } } }
+    }`;
+    const { body, audit } = await ask(query, { id: rich.id }, workerA);
+    expect(body.errors).toBeUndefined();
+    const keys = audit.map((a) => `${a.action}:${a.object_type}:${a.object_id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain(`READ:Case:${rich.id}`);
+    expect(audit.filter((a) => a.object_type === 'Case')).toHaveLength(13);
   });
 
   it('for a flex worker (only the assigned case) and without a team filter', async () => {

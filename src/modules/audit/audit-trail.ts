@@ -43,6 +43,10 @@ interface Entry {
  */
 export class AuditTrail {
   private readonly pending = new Map<string, Entry>();
+  /** READ rows already written by the statements that read the objects (`withReadInsert`), as keys and as `type:id`. */
+  private readonly written = new Set<string>();
+  private readonly writtenReads = new Set<string>();
+  private readStatements: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly viewer: Viewer | null,
@@ -72,6 +76,50 @@ export class AuditTrail {
     detail?: Record<string, unknown>,
   ) {
     em.persist(em.create(AccessLog, this.row({ action, objectType, objectId, householdId, detail })));
+  }
+
+  /**
+   * For a read statement that writes its own audit READs in a data-modifying CTE (so they commit
+   * with the read, and no separate insert is needed): `run` gets an `insert into access_log …
+   * select` with this request's columns for the rows of `select` (`object_type`, `object_id`
+   * text, `household_id` uuid; one row per object), and must report the objects it read with
+   * `recordedReads` before it returns. Such statements of one request run one after another,
+   * and each leaves out what an earlier one already wrote: one row per object per request.
+   */
+  async withReadInsert<T>(select: string, run: (insert: { sql: string; params: unknown[] }) => Promise<T>): Promise<T> {
+    const previous = this.readStatements;
+    let release!: () => void;
+    this.readStatements = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await run({
+        sql: `insert into access_log (at, actor_id, actor_name, actor_role, organisation, action, object_type, object_id, household_id, purpose, request_id, detail)
+          select ?::timestamptz, ?::uuid, ?::text, ?::text, ?::text, 'READ', r.object_type, r.object_id, r.household_id, ?::text, ?::text, null
+          from (${select}) as r where r.object_type || ':' || r.object_id <> all(?::text[])`,
+        params: [
+          new Date().toISOString(),
+          this.viewer?.id ?? null,
+          this.viewer?.name ?? null,
+          this.viewer?.role ?? null,
+          this.viewer?.organisationName ?? null,
+          this.purpose,
+          this.requestId,
+          [...this.writtenReads],
+        ],
+      });
+    } finally {
+      release();
+    }
+  }
+
+  /** These READ rows were written by a `withReadInsert` statement: the flush leaves them out. */
+  recordedReads(objectType: AuditedType, objectIds: Iterable<string>) {
+    for (const id of objectIds) {
+      const key = this.key({ action: AccessAction.READ, objectType, objectId: id, householdId: null });
+      this.pending.delete(key);
+      this.written.add(key);
+      this.writtenReads.add(`${objectType}:${id}`);
+    }
   }
 
   get size() {
@@ -110,9 +158,13 @@ export class AuditTrail {
     );
   }
 
+  private key(entry: Entry): string {
+    return `${entry.action}:${entry.objectType}:${entry.objectId ?? ''}:${entry.objectId ? '' : JSON.stringify(entry.detail ?? null)}`;
+  }
+
   private add(entry: Entry) {
-    const key = `${entry.action}:${entry.objectType}:${entry.objectId ?? ''}:${entry.objectId ? '' : JSON.stringify(entry.detail ?? null)}`;
-    if (!this.pending.has(key)) this.pending.set(key, entry);
+    const key = this.key(entry);
+    if (!this.pending.has(key) && !this.written.has(key)) this.pending.set(key, entry);
   }
 
   private row(e: Entry) {

@@ -24,6 +24,7 @@ import {
   StartCaseInput,
 } from './case.inputs.js';
 import * as cases from './case.service.js';
+import type { NotesPage } from '../../loaders.js';
 
 export const { Connection: CaseConnection, Edge: CaseEdge } = makeConnection(Case, 'Case');
 export const { Connection: CaseNoteConnection, Edge: CaseNoteEdge } = makeConnection(CaseNote, 'CaseNote');
@@ -102,18 +103,18 @@ export class CaseResolver {
   }
 
   @FieldResolver(() => Household)
-  async household(@Root() c: Case, @Ctx() ctx: Context) {
-    return ctx.loaders.household.load(c.household.id);
+  household(@Root() c: Case, @Ctx() ctx: Context) {
+    return ctx.loaders.household.get(c.household.id);
   }
 
   @FieldResolver(() => Team)
   team(@Root() c: Case, @Ctx() ctx: Context) {
-    return ctx.loaders.team.load(c.team.id);
+    return ctx.loaders.team.get(c.team.id);
   }
 
   @FieldResolver(() => Staff, { nullable: true })
   coordinator(@Root() c: Case, @Ctx() ctx: Context) {
-    return c.coordinator ? ctx.loaders.staff.load(c.coordinator.id) : null;
+    return c.coordinator ? ctx.loaders.staff.get(c.coordinator.id) : null;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Days from registration to first contact (target: 5).' })
@@ -123,11 +124,11 @@ export class CaseResolver {
 
   @FieldResolver(() => [Goal])
   goals(@Root() c: Case, @Ctx() ctx: Context) {
-    return ctx.loaders.goalsOfCase.load(c.id);
+    return ctx.loaders.goalsOfCase.get(c.id);
   }
 
   @FieldResolver(() => CaseNoteConnection, { description: 'Notes, newest first.' })
-  async notes(
+  notes(
     @Root() c: Case,
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true }) first?: number,
@@ -135,33 +136,34 @@ export class CaseResolver {
   ) {
     const limit = pageSize(first);
     const cursor = after ? decodeCursor(after) : null;
-    const page = await ctx.loaders.notesOfCase(limit, cursor).load(c.id);
-    return toConnection(page.rows, limit, page.totalCount, (n) => n.createdAt, !!after);
+    const connection = (page: NotesPage) => toConnection(page.rows, limit, page.totalCount, (n) => n.createdAt, !!after);
+    const page = ctx.loaders.notesOfCase(limit, cursor).get(c.id);
+    return page instanceof Promise ? page.then(connection) : connection(page);
   }
 
   @FieldResolver(() => [ZrmAssessment], { description: 'ZRM assessments, newest first.' })
   zrmAssessments(@Root() c: Case, @Ctx() ctx: Context) {
-    return ctx.loaders.zrmOfCase.load(c.id);
+    return ctx.loaders.zrmOfCase.get(c.id);
   }
 
   @FieldResolver(() => ZrmAssessment, { nullable: true })
   latestZrm(@Root() c: Case, @Ctx() ctx: Context) {
-    return ctx.loaders.latestZrmOfCase.load(c.id);
+    return ctx.loaders.latestZrmOfCase.get(c.id);
   }
 
   @FieldResolver(() => [CareAllocation])
   careAllocations(@Root() c: Case, @Ctx() ctx: Context) {
-    return ctx.loaders.careAllocationsOfCase.load(c.id);
+    return ctx.loaders.careAllocationsOfCase.get(c.id);
   }
 
   @FieldResolver(() => [Consent], { description: "Consents of the household's residents." })
   consents(@Root() c: Case, @Ctx() ctx: Context) {
-    return ctx.loaders.consentsOfHousehold.load(c.household.id);
+    return ctx.loaders.consentsOfHousehold.get(c.household.id);
   }
 
   @FieldResolver(() => Referral, { nullable: true, description: 'The referral this case answers, if any.' })
   referral(@Root() c: Case, @Ctx() ctx: Context) {
-    return ctx.loaders.referralOfCase.load(c.id);
+    return ctx.loaders.referralOfCase.get(c.id);
   }
 }
 
@@ -169,6 +171,6 @@ export class CaseResolver {
 export class CaseNoteResolver {
   @FieldResolver(() => Staff)
   author(@Root() n: CaseNote, @Ctx() ctx: Context) {
-    return ctx.loaders.staff.load(n.author.id);
+    return ctx.loaders.staff.get(n.author.id);
   }
 }

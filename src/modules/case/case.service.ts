@@ -128,49 +128,87 @@ export async function listCases(
   }
   const whereSql = where.join(' and ');
   // What the selection will read of each case comes in the same statement (look-ahead), through
-  // the same scope filters, shapes and audit READs as the `staff`, `latestZrmOfCase`, `household`
-  // and `membersOfHousehold` loaders, which are primed with it. Fields under @skip/@include are
-  // left to their resolvers (selectedPaths).
+  // the same scope filters, shapes and order as the `staff`, `latestZrmOfCase`, `household` and
+  // `membersOfHousehold` loaders, which are primed with it. Fields under @skip/@include are left
+  // to their resolvers (selectedPaths). The statement also writes the page's audit READs (one row
+  // per case, household, member and assessment it returns) in a data-modifying CTE: they commit
+  // with the read, and no separate insert is needed.
   const has = (field: string) => !!selected?.has(`edges.node.${field}`);
   const withCoordinator = has('coordinator');
   const withZrm = has('latestZrm');
   const withHousehold = has('household');
-  const household = ctx.loaders.householdJson('h', has('household.members'));
-  const householdSql = scope(ctx).householdSql('h');
-  const raw = await sql<Record<string, unknown>>(
-    ctx.em,
-    `select p.*, t.total as page_total
-       ${withCoordinator ? `, (select ${leanJsonObject(ctx.em, Staff, 's')} from staff s where s.id = p.coordinator_id) as coordinator_json` : ''}
-       ${withZrm ? `, (select ${leanJsonObject(ctx.em, ZrmAssessment, 'z')} from zrm_assessment z
-           where z.case_id = p.id order by z.assessed_at desc, z.id desc limit 1) as zrm_json` : ''}
-       ${withHousehold ? `, (select ${household.sql} from household h where h.id = p.household_id and ${householdSql.sql}) as household_json` : ''}
-     from (select count(*) as total from "case" c where ${whereSql}) t
-     left join lateral (
-       select c.* from "case" c where ${whereSql} ${cursorSql} order by c.registered_at desc, c.id desc limit ?
-     ) p on true
-     order by p.registered_at desc, p.id desc`,
-    [
-      ...(withHousehold ? [...household.params, ...householdSql.params] : []),
-      ...params,
-      ...params,
-      ...cursorParams,
-      limit + 1,
-    ],
-  );
+  const withMembers = has('household.members');
+  const s = scope(ctx);
+  const householdSql = s.householdSql('h');
+  const residentSql = s.residentSql('r');
+  const audited = [`select 'Case' as object_type, e.id::text as object_id, e.household_id from edges e`];
+  if (withHousehold) audited.push(`select 'Household', h.id::text, h.id from hh h`);
+  if (withMembers) audited.push(`select 'Resident', r.id::text, r.household_id from mem r`);
+  if (withZrm) audited.push(`select 'ZrmAssessment', z.id::text, e.household_id from zrm z join edges e on e.id = z.case_id`);
+  const json = (entity: Parameters<typeof leanJsonObject>[1], alias: string, extra?: Record<string, string>) =>
+    leanJsonObject(ctx.em, entity, alias, extra);
+  // What the statement wrote READs for (the trail must not write them again; the loaders' own
+  // READs of these objects, when primed below, are then no-ops).
+  const recordReads = (rows: Record<string, unknown>[]) => {
+    const edges = rows.filter((r) => r.id !== null).slice(0, limit);
+    ctx.audit.recordedReads('Case', edges.map((r) => r.id as string));
+    const households = edges.map((r) => r.household_json as Record<string, unknown> | null | undefined).filter((h) => !!h);
+    ctx.audit.recordedReads('Household', households.map((h) => h.id as string));
+    ctx.audit.recordedReads('Resident', households.flatMap((h) => ((h.__members ?? []) as { id: string }[]).map((m) => m.id)));
+    ctx.audit.recordedReads('ZrmAssessment', edges.flatMap((r) => (r.zrm_json ? [(r.zrm_json as { id: string }).id] : [])));
+  };
+  const raw = await ctx.audit.withReadInsert(audited.join(' union all '), async (audit) => {
+    const rows = await sql<Record<string, unknown>>(
+      ctx.em,
+      `with page as (
+         select c.* from "case" c where ${whereSql} ${cursorSql} order by c.registered_at desc, c.id desc limit ?
+       ),
+       edges as (select * from page order by registered_at desc, id desc limit ?)
+       ${withHousehold ? `, hh as (select h.* from household h where h.id in (select household_id from edges) and ${householdSql.sql})` : ''}
+       ${withMembers ? `, mem as (select r.* from resident r where r.household_id in (select id from hh) and ${residentSql.sql})` : ''}
+       ${withZrm ? `, zrm as (select distinct on (z.case_id) z.* from zrm_assessment z where z.case_id in (select id from edges)
+           order by z.case_id, z.assessed_at desc, z.id desc)` : ''}
+       , audit as (${audit.sql} returning 1)
+       ${withMembers ? `, members as (select r.household_id, json_agg(${json(Resident, 'r')} order by r.birth_date asc, r.id asc) as list
+           from mem r group by r.household_id)` : ''}
+       ${withHousehold ? `, households as (select h.id, ${json(Household, 'h', withMembers ? { __members: `coalesce(m.list, '[]'::json)` } : {})} as j
+           from hh h ${withMembers ? 'left join members m on m.household_id = h.id' : ''})` : ''}
+       select p.*, t.total as page_total
+         ${withCoordinator ? `, case when s.id is null then null else ${json(Staff, 's')} end as coordinator_json` : ''}
+         ${withZrm ? `, case when z.id is null then null else ${json(ZrmAssessment, 'z')} end as zrm_json` : ''}
+         ${withHousehold ? ', hj.j as household_json' : ''}
+       from (select count(*) as total from "case" c where ${whereSql}) t
+       left join page p on true
+       ${withCoordinator ? 'left join staff s on s.id = p.coordinator_id' : ''}
+       ${withZrm ? 'left join zrm z on z.case_id = p.id' : ''}
+       ${withHousehold ? 'left join households hj on hj.id = p.household_id' : ''}
+       order by p.registered_at desc, p.id desc`,
+      [
+        ...params,
+        ...cursorParams,
+        limit + 1,
+        limit,
+        ...(withHousehold ? householdSql.params : []),
+        ...(withMembers ? residentSql.params : []),
+        ...audit.params,
+        ...params,
+      ],
+    );
+    recordReads(rows);
+    return rows;
+  });
   const pageRaw = raw.filter((r) => r.id !== null);
   const rows = leanRows(ctx.em, Case, pageRaw);
   const page = toConnection(rows, limit, Number(raw[0]?.page_total ?? 0), (c) => c.registeredAt, !!after);
+  const edges = pageRaw.slice(0, page.edges.length);
   for (const [i, { node }] of page.edges.entries()) {
-    ctx.audit.read('Case', node.id, node.household.id);
     ctx.loaders.case.prime(node.id, node);
-    const r = pageRaw[i]!;
+    const r = edges[i]!;
     const coordinator = r.coordinator_json as Record<string, unknown> | null;
     if (coordinator) ctx.loaders.staff.prime(coordinator.id as string, leanRows(ctx.em, Staff, [coordinator])[0]!);
     if (withZrm) {
-      const json = r.zrm_json as Record<string, unknown> | null;
-      const z = json ? leanRows(ctx.em, ZrmAssessment, [json])[0]! : null;
-      if (z) ctx.audit.read('ZrmAssessment', z.id, node.household.id);
-      ctx.loaders.latestZrmOfCase.prime(node.id, z);
+      const z = r.zrm_json as Record<string, unknown> | null;
+      ctx.loaders.latestZrmOfCase.prime(node.id, z ? leanRows(ctx.em, ZrmAssessment, [z])[0]! : null);
     }
     if (withHousehold) ctx.loaders.primeHousehold(node.household.id, r.household_json as Record<string, unknown> | null);
   }

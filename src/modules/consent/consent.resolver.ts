@@ -18,7 +18,7 @@ export class ConsentResolver {
 
   @FieldResolver(() => Organisation)
   recipient(@Root() c: Consent, @Ctx() ctx: Context) {
-    return ctx.loaders.organisation.load(c.recipient.id);
+    return ctx.loaders.organisation.get(c.recipient.id);
   }
 
   @FieldResolver(() => ID, { description: 'The resident who consented.' })

@@ -32,7 +32,7 @@ export class FeedbackResolver {
 
   @FieldResolver(() => Team)
   team(@Root() f: Feedback, @Ctx() ctx: Context) {
-    return ctx.loaders.team.load(f.team.id);
+    return ctx.loaders.team.get(f.team.id);
   }
 }
 
@@ -50,6 +50,6 @@ export class WorkerChangeResolver {
 
   @FieldResolver(() => Team, { nullable: true })
   toTeam(@Root() w: WorkerChangeRequest, @Ctx() ctx: Context) {
-    return w.toTeam ? ctx.loaders.team.load(w.toTeam.id) : null;
+    return w.toTeam ? ctx.loaders.team.get(w.toTeam.id) : null;
   }
 }

@@ -21,7 +21,7 @@ export class HouseholdResolver {
 
   @FieldResolver(() => Team)
   team(@Root() h: Household, @Ctx() ctx: Context) {
-    return ctx.loaders.team.load(h.team.id);
+    return ctx.loaders.team.get(h.team.id);
   }
 
   @FieldResolver(() => Address)
@@ -37,11 +37,11 @@ export class HouseholdResolver {
 
   @FieldResolver(() => [Resident])
   members(@Root() h: Household, @Ctx() ctx: Context) {
-    return ctx.loaders.membersOfHousehold.load(h.id);
+    return ctx.loaders.membersOfHousehold.get(h.id);
   }
 
   @FieldResolver(() => [Case], { description: 'All cases of the household, newest first.' })
   cases(@Root() h: Household, @Ctx() ctx: Context) {
-    return ctx.loaders.casesOfHousehold.load(h.id);
+    return ctx.loaders.casesOfHousehold.get(h.id);
   }
 }

@@ -79,7 +79,7 @@ export class VolunteerResolver {
 
   @FieldResolver(() => Int, { description: 'Matches that are proposed, accepted or active now.' })
   activeMatches(@Root() v: Volunteer, @Ctx() ctx: Context) {
-    return ctx.loaders.liveMatchCount.load(v.id);
+    return ctx.loaders.liveMatchCount.get(v.id);
   }
 }
 
@@ -127,6 +127,6 @@ export class VolunteerMatchResolver {
 
   @FieldResolver(() => Volunteer, { description: 'Ambassador and team: who the volunteer is.' })
   volunteer(@Root() m: VolunteerMatch, @Ctx() ctx: Context) {
-    return ctx.loaders.volunteer.load(m.volunteer.id);
+    return ctx.loaders.volunteer.get(m.volunteer.id);
   }
 }

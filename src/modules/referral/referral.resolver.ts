@@ -78,12 +78,12 @@ export class ReferralResolver {
 
   @FieldResolver(() => Organisation, { description: 'The sending organisation.' })
   from(@Root() r: Referral, @Ctx() ctx: Context) {
-    return ctx.loaders.organisation.load(r.from.id);
+    return ctx.loaders.organisation.get(r.from.id);
   }
 
   @FieldResolver(() => Team)
   team(@Root() r: Referral, @Ctx() ctx: Context) {
-    return ctx.loaders.team.load(r.team.id);
+    return ctx.loaders.team.get(r.team.id);
   }
 
   @FieldResolver(() => ReferralSubject)
@@ -105,16 +105,16 @@ export class ReferralResolver {
 
   @FieldResolver(() => Household, { nullable: true })
   household(@Root() r: Referral, @Ctx() ctx: Context) {
-    return r.household ? ctx.loaders.household.load(r.household.id) : null;
+    return r.household ? ctx.loaders.household.get(r.household.id) : null;
   }
 
   @FieldResolver(() => Case, { nullable: true })
   case(@Root() r: Referral, @Ctx() ctx: Context) {
-    return r.case ? ctx.loaders.case.load(r.case.id) : null;
+    return r.case ? ctx.loaders.case.get(r.case.id) : null;
   }
 
   @FieldResolver(() => [ContactAttempt])
   contactAttempts(@Root() r: Referral, @Ctx() ctx: Context) {
-    return ctx.loaders.contactAttemptsOfReferral.load(r.id);
+    return ctx.loaders.contactAttemptsOfReferral.get(r.id);
   }
 }

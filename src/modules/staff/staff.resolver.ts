@@ -37,12 +37,12 @@ export class MeResolver {
 
   @FieldResolver(() => [Team])
   teams(@Root() me: Me, @Ctx() ctx: Context) {
-    return ctx.viewer?.kind === 'staff' ? ctx.loaders.teamsOfStaff.load(me.id) : [];
+    return ctx.viewer?.kind === 'staff' ? ctx.loaders.teamsOfStaff.get(me.id) : [];
   }
 
   @FieldResolver(() => Organisation, { nullable: true })
   organisation(@Root() me: Me, @Ctx() ctx: Context) {
-    return me.organisationId ? ctx.loaders.organisation.load(me.organisationId) : null;
+    return me.organisationId ? ctx.loaders.organisation.get(me.organisationId) : null;
   }
 }
 
@@ -67,12 +67,12 @@ export class StaffResolver {
 
   @FieldResolver(() => [Team])
   teams(@Root() s: Staff, @Ctx() ctx: Context) {
-    return ctx.loaders.teamsOfStaff.load(s.id);
+    return ctx.loaders.teamsOfStaff.get(s.id);
   }
 
   @FieldResolver(() => Organisation, { nullable: true })
   organisation(@Root() s: Staff, @Ctx() ctx: Context) {
-    return s.organisation ? ctx.loaders.organisation.load(s.organisation.id) : null;
+    return s.organisation ? ctx.loaders.organisation.get(s.organisation.id) : null;
   }
 }
 
