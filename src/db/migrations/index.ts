@@ -6,6 +6,7 @@ import { Migration20261123165000_outbox } from './Migration20261123165000_outbox
 import { Migration20261123190000_report } from './Migration20261123190000_report.js';
 import { Migration20261123170000_jobs } from './Migration20261123170000_jobs.js';
 import { Migration20261123180000_informal_care } from './Migration20261123180000_informal_care.js';
+import { Migration20261201090000_access_log_write_path } from './Migration20261201090000_access_log_write_path.js';
 
 /** Every migration, in order. Add new ones here (MikroORM's dynamic import bypasses tsx/vite). */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123170000_jobs', class: Migration20261123170000_jobs },
   { name: 'Migration20261123180000_informal_care', class: Migration20261123180000_informal_care },
   { name: 'Migration20261123190000_report', class: Migration20261123190000_report },
+  { name: 'Migration20261201090000_access_log_write_path', class: Migration20261201090000_access_log_write_path },
 ];

@@ -7,7 +7,6 @@ import { AccessAction, Role } from '../common/enums.js';
  * Holds ids and names of actors, never personal data of residents.
  */
 @Entity({ tableName: 'access_log' })
-@Index({ properties: ['objectType', 'objectId', 'at'] })
 @Index({ properties: ['householdId', 'at'] })
 export class AccessLog {
   [OptionalProps]?: 'at';

@@ -1,0 +1,48 @@
+/**
+ * The lean read path (src/db/lean.ts) hands resolvers the same plain objects whichever way a
+ * row arrives: `leanRows` on a `select t.*` row and on the parsed `leanJsonObject` of the same
+ * row both equal what MikroORM's own result mapper makes of the row — for every entity, on the
+ * demo data set (every table filled, every column type in use).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityClass, EntityMetadata } from '@mikro-orm/core';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { seedDemo } from '../../seeds/demo.js';
+import { entities } from '../../src/db/entities.js';
+import { leanJsonObject, leanRows, leanRowsByDriver } from '../../src/db/lean.js';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemo(db.orm.em.fork(), { bsnKey: 'lean-test-bsn-key-that-is-long-enough-0123456789' });
+}, 120_000);
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe('leanRows', () => {
+  for (const entity of entities) {
+    it(`${entity.name}: rows and their JSON map to what the driver maps`, async () => {
+      const em = db.orm.em.fork();
+      const meta = em.getMetadata().get(entity.name) as EntityMetadata;
+      const rows = await em
+        .getConnection()
+        .execute<Record<string, unknown>[]>(
+          `select t.*, ${leanJsonObject(em, entity as EntityClass<object>, 't')} as __json from "${meta.tableName}" t order by 1 limit 200`,
+        );
+      const reference = leanRowsByDriver(em, entity as EntityClass<object>, rows);
+      expect(leanRows(em, entity as EntityClass<object>, rows)).toEqual(reference);
+      expect(leanRows(em, entity as EntityClass<object>, rows.map((r) => r.__json as Record<string, unknown>))).toEqual(reference);
+    });
+  }
+
+  it('the demo data set fills the tables the hot paths read', async () => {
+    const em = db.orm.em.fork();
+    for (const table of ['case', 'household', 'resident', 'zrm_assessment', 'case_note', 'goal', 'consent', 'referral', 'care_allocation', 'staff', 'organisation', 'team']) {
+      const [{ n }] = await em.getConnection().execute<{ n: string }[]>(`select count(*) as n from "${table}"`);
+      expect(Number(n), table).toBeGreaterThan(0);
+    }
+  });
+});
