@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size N] [--quick] [--duration S] [--connections C] [--out DIR] [--scenario NAME[,NAME…]]
+ * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--connections C] [--out DIR] [--scenario NAME[,NAME…]]
  *
  * The hub at city scale against a hand-written SQL baseline, over loopback:
  *
@@ -107,11 +107,12 @@ export interface BenchRow {
   skipped?: string;
 }
 
-const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--connections C] [--out DIR] [--scenario NAME]
+const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--connections C] [--out DIR] [--scenario NAME]
 
   --size N         cases in the bench database (default 100000; --quick: 2000)
   --quick          a short run (small database, 2 s per measurement) for tests of the harness
   --duration S     seconds per measurement (default 10)
+  --warmup S       seconds of unmeasured load before each measurement, API and baseline alike (default 3; --quick: 0)
   --connections C  concurrent connections (default 8)
   --out DIR        where the JSON goes (default bench/results)
   --scenario NAME  only these scenarios (repeatable or comma-separated; default: all but quarterReportLead):
@@ -128,7 +129,7 @@ function parseCli() {
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, connections: { type: 'string' }, out: { type: 'string' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, out: { type: 'string' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -153,6 +154,7 @@ function parseCli() {
     quick,
     size: int('size', quick ? 2000 : 100_000, 100),
     duration: int('duration', quick ? 2 : 10, 1),
+    warmup: int('warmup', quick ? 0 : 3, 0),
     connections: int('connections', 8, 1),
     outDir: (values.out as string | undefined) ?? fileURLToPath(new URL('./results/', import.meta.url)),
   };
@@ -397,8 +399,13 @@ async function main(): Promise<void> {
       const baseProbe = await fetch(`http://127.0.0.1:${basePort}/${scenario}`, { method: 'POST', body: JSON.stringify(p.baseline) });
       if (baseProbe.status !== 200) throw new Error(`${scenario}: baseline failed: ${await baseProbe.text()}`);
 
-      const a = await load({ url: apiUrl, body, headers, duration: cli.duration, connections: cli.connections });
-      const b = await load({ url: `http://127.0.0.1:${basePort}/${scenario}`, body: JSON.stringify(p.baseline), headers: {}, duration: cli.duration, connections: cli.connections });
+      // Both sides measured warm (JIT-compiled, pools and plan caches filled), each right after its own warm-up.
+      const apiLoad = { url: apiUrl, body, headers, connections: cli.connections };
+      const baseLoad = { url: `http://127.0.0.1:${basePort}/${scenario}`, body: JSON.stringify(p.baseline), headers: {}, connections: cli.connections };
+      if (cli.warmup) await load({ ...apiLoad, duration: cli.warmup });
+      const a = await load({ ...apiLoad, duration: cli.duration });
+      if (cli.warmup) await load({ ...baseLoad, duration: cli.warmup });
+      const b = await load({ ...baseLoad, duration: cli.duration });
       if (a.errors || b.errors) log(`${scenario}: ${a.errors} API errors, ${b.errors} baseline errors`);
       rows.push({
         scenario,

@@ -153,14 +153,22 @@ export function unprefixed(raw: Record<string, unknown>, prefix: string): Record
  * same plain object as a row of `alias.*` (datetimes from their JSON strings included). For
  * nesting rows of another table into one statement without carrying lazy columns along.
  */
+const jsonPairsCache = new Map<string, string>();
+
 export function leanJsonObject(em: EntityManager, entity: EntityClass<object>, alias: string, extra: Record<string, string> = {}): string {
-  const meta = em.getMetadata().get(entity.name) as EntityMetadata;
-  const names = new Set(leanColumns(meta).map((c) => c.name));
-  // Numbers that the driver hands over as strings (numeric, bigint) stay strings: as text in the JSON.
-  const asText = (p: EntityMetadata['props'][number]) => /^(numeric|decimal|bigint)/i.test(p.columnTypes?.[0] ?? '');
-  const pairs = meta.props
-    .filter((p) => names.has(p.name))
-    .flatMap((p) => p.fieldNames.map((f) => `'${f}', ${alias}."${f}"${asText(p) ? '::text' : ''}`));
-  for (const [key, expr] of Object.entries(extra)) pairs.push(`'${key}', ${expr}`);
-  return `json_build_object(${pairs.join(', ')})`;
+  const cacheKey = `${entity.name}\u0000${alias}`;
+  let base = jsonPairsCache.get(cacheKey);
+  if (base === undefined) {
+    const meta = em.getMetadata().get(entity.name) as EntityMetadata;
+    const names = new Set(leanColumns(meta).map((c) => c.name));
+    // Numbers that the driver hands over as strings (numeric, bigint) stay strings: as text in the JSON.
+    const asText = (p: EntityMetadata['props'][number]) => /^(numeric|decimal|bigint)/i.test(p.columnTypes?.[0] ?? '');
+    base = meta.props
+      .filter((p) => names.has(p.name))
+      .flatMap((p) => p.fieldNames.map((f) => `'${f}', ${alias}."${f}"${asText(p) ? '::text' : ''}`))
+      .join(', ');
+    jsonPairsCache.set(cacheKey, base);
+  }
+  const more = Object.entries(extra).map(([key, expr]) => `, '${key}', ${expr}`).join('');
+  return `json_build_object(${base}${more})`;
 }
