@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--connections C] [--out DIR] [--scenario NAME[,NAME…]]
+ * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--out DIR] [--scenario NAME[,NAME…]]
  *
  * The hub at city scale against a hand-written SQL baseline, over loopback:
  *
@@ -107,12 +107,13 @@ export interface BenchRow {
   skipped?: string;
 }
 
-const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--connections C] [--out DIR] [--scenario NAME]
+const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--out DIR] [--scenario NAME]
 
   --size N         cases in the bench database (default 100000; --quick: 2000)
   --quick          a short run (small database, 2 s per measurement) for tests of the harness
   --duration S     seconds per measurement (default 10)
   --warmup S       seconds of unmeasured load before each measurement, API and baseline alike (default 3; --quick: 0)
+  --rounds R       split each measurement into R alternating rounds of API and baseline (default 2; --quick: 1)
   --connections C  concurrent connections (default 8)
   --out DIR        where the JSON goes (default bench/results)
   --scenario NAME  only these scenarios (repeatable or comma-separated; default: all but quarterReportLead):
@@ -129,7 +130,7 @@ function parseCli() {
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, out: { type: 'string' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, out: { type: 'string' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -155,6 +156,7 @@ function parseCli() {
     size: int('size', quick ? 2000 : 100_000, 100),
     duration: int('duration', quick ? 2 : 10, 1),
     warmup: int('warmup', quick ? 0 : 3, 0),
+    rounds: int('rounds', quick ? 1 : 2, 1),
     connections: int('connections', 8, 1),
     outDir: (values.out as string | undefined) ?? fileURLToPath(new URL('./results/', import.meta.url)),
   };
@@ -281,8 +283,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+interface Sample {
+  latencies: number[];
+  seconds: number;
+  errors: number;
+}
+
 /** autocannon for `duration` seconds; latencies from every response (autocannon reports no p95). */
-async function load(opts: { url: string; body: string; headers: Record<string, string>; duration: number; connections: number }) {
+async function load(opts: { url: string; body: string; headers: Record<string, string>; duration: number; connections: number }): Promise<Sample> {
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
@@ -309,13 +317,18 @@ async function load(opts: { url: string; body: string; headers: Record<string, s
   // On a machine so busy that no request finished within a short (--quick) window, measure a
   // fixed number of requests instead, so the result always holds real numbers.
   if (latencies.length === 0) await run({ amount: opts.connections * 2 });
-  latencies.sort((a, b) => a - b);
-  const result = { errors };
+  return { latencies, seconds: Math.max(seconds, opts.duration), errors: errors + non2xx };
+}
+
+/** req/s and latency percentiles over the samples of all rounds together. */
+function summarise(samples: Sample[]) {
+  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
   return {
-    reqPerSec: Math.round((latencies.length / Math.max(seconds, opts.duration)) * 10) / 10,
+    reqPerSec: Math.round((latencies.length / seconds) * 10) / 10,
     p50: Math.round(percentile(latencies, 50) * 100) / 100,
     p95: Math.round(percentile(latencies, 95) * 100) / 100,
-    errors: result.errors + non2xx,
+    errors: samples.reduce((sum, s) => sum + s.errors, 0),
   };
 }
 
@@ -399,13 +412,24 @@ async function main(): Promise<void> {
       const baseProbe = await fetch(`http://127.0.0.1:${basePort}/${scenario}`, { method: 'POST', body: JSON.stringify(p.baseline) });
       if (baseProbe.status !== 200) throw new Error(`${scenario}: baseline failed: ${await baseProbe.text()}`);
 
-      // Both sides measured warm (JIT-compiled, pools and plan caches filled), each right after its own warm-up.
+      // Both sides measured warm (JIT-compiled, pools and plan caches filled), after a warm-up each,
+      // and in alternating rounds (API, baseline, baseline, API, …) so that a slower stretch of a
+      // shared machine falls on both alike rather than on whichever ran then.
       const apiLoad = { url: apiUrl, body, headers, connections: cli.connections };
       const baseLoad = { url: `http://127.0.0.1:${basePort}/${scenario}`, body: JSON.stringify(p.baseline), headers: {}, connections: cli.connections };
-      if (cli.warmup) await load({ ...apiLoad, duration: cli.warmup });
-      const a = await load({ ...apiLoad, duration: cli.duration });
-      if (cli.warmup) await load({ ...baseLoad, duration: cli.warmup });
-      const b = await load({ ...baseLoad, duration: cli.duration });
+      if (cli.warmup) {
+        await load({ ...apiLoad, duration: cli.warmup });
+        await load({ ...baseLoad, duration: cli.warmup });
+      }
+      const apiSamples: Sample[] = [];
+      const baseSamples: Sample[] = [];
+      const slice = Math.max(1, Math.round(cli.duration / cli.rounds));
+      for (let round = 0; round < cli.rounds; round++) {
+        const order = round % 2 === 0 ? ([apiLoad, baseLoad] as const) : ([baseLoad, apiLoad] as const);
+        for (const target of order) (target === apiLoad ? apiSamples : baseSamples).push(await load({ ...target, duration: slice }));
+      }
+      const a = summarise(apiSamples);
+      const b = summarise(baseSamples);
       if (a.errors || b.errors) log(`${scenario}: ${a.errors} API errors, ${b.errors} baseline errors`);
       rows.push({
         scenario,
@@ -431,7 +455,7 @@ async function main(): Promise<void> {
     ...rows.map((r) => [r.scenario + (r.skipped ? ` (${r.skipped})` : ''), fmt(r.reqPerSec), fmt(r.p50Ms), fmt(r.p95Ms), fmt(r.sqlPerRequest), fmt(r.baselineReqPerSec), fmt(r.ratio)]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  process.stdout.write(`\n${cli.size} cases, ${cli.connections} connections, ${cli.duration} s per measurement\n`);
+  process.stdout.write(`\n${cli.size} cases, ${cli.connections} connections, ${cli.duration} s per measurement in ${cli.rounds} alternating round(s), ${cli.warmup} s warm-up\n`);
   for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
   mkdirSync(cli.outDir, { recursive: true });
   const file = `${cli.outDir.replace(/\/?$/, '/')}${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
