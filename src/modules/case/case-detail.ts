@@ -2,8 +2,11 @@ import type { Context } from '../../context.js';
 import { leanJsonObject, leanRows } from '../../db/lean.js';
 import { sql } from '../../db/sql.js';
 import { scope } from '../../permissions/scope.js';
+import type { AuditedType } from '../audit/audit-trail.js';
 import { pageSize } from '../common/connection.js';
 import { Team } from '../team/team.entity.js';
+import { Household } from '../household/household.entity.js';
+import { Resident } from '../household/resident.entity.js';
 import { Staff } from '../staff/staff.entity.js';
 import { Organisation } from '../organisation/organisation.entity.js';
 import { Consent } from '../consent/consent.entity.js';
@@ -24,21 +27,32 @@ function validPageSize(first: unknown): number {
   }
 }
 
-/** One nested part of the statement: a select-list column, its parameters, and what it primes. */
+/**
+ * One nested part of the statement: optionally a CTE of the rows it reads (`name as (sql)`) and
+ * the audit READs of those rows (a select of object_type, object_id, household_id over CTEs);
+ * then a select-list column, its parameters, what it primes, and which READs it wrote.
+ */
 interface Part {
+  cte?: { name: string; sql: string; params: readonly unknown[] };
+  audit?: string;
   column: string;
   params: readonly unknown[];
   prime(value: unknown, c: Case): void;
+  /** The objects of `value` whose READ the statement wrote. */
+  audited?(value: unknown): [AuditedType, string[]][];
 }
 
 /**
  * A case with everything its selection reads, in ONE statement (was: the case, then a dozen
  * loaders on two more levels: household, members, team, coordinator, goals, notes and their
  * authors, assessments, allocations, consents and their recipients, the referral and its
- * sender). Each nested part is a subquery with the same scope filter, order and shape as the
- * loader it stands in for; the loaders are primed with the results and the same audit READs are
- * recorded, so the field resolvers answer from them unchanged. What is not selected is not read;
- * fields under @skip/@include and notes after a cursor are left to their resolvers.
+ * sender). Each nested part is a subquery (over a CTE where its rows are audited) with the same
+ * scope filter, order and shape as the loader it stands in for; the loaders are primed with the
+ * results, so the field resolvers answer from them unchanged. The statement also writes the READ
+ * rows the loaders would have recorded (one per case, household, member, assessment, consent,
+ * referral and note of the page) in a data-modifying CTE, committed with the read itself. What
+ * is not selected is not read; fields under @skip/@include and notes after a cursor are left to
+ * their resolvers.
  *
  * `selected`: from `selectedPaths(info)`; `notesArgs`: the arguments of each selected `notes`.
  * Returns null when the case does not exist or is out of scope.
@@ -64,15 +78,38 @@ export async function caseWithSelection(
     if (value) loaders.organisation.prime((value as Json).id as string, lean(Organisation, [value as Json])[0]!);
   };
   const parts: Part[] = [];
+  /** Each part's value in the answer, for parts that prime together. */
+  const rowOf = new Map<Part, unknown>();
 
   if (has('household')) {
-    const household = loaders.householdJson('h', has('household.members'));
     const householdSql = s.householdSql('h');
     parts.push({
-      column: `(select ${household.sql} from household h where h.id = c.household_id and ${householdSql.sql})`,
-      params: [...household.params, ...householdSql.params],
-      prime: (value, c) => loaders.primeHousehold(c.household.id, (value as Json | null) ?? null),
+      cte: { name: 'hh', sql: `select h.* from household h where h.id = (select household_id from c) and ${householdSql.sql}`, params: householdSql.params },
+      audit: `select 'Household', h.id::text, h.id from hh h`,
+      column: `(select ${json(Household, 'h')} from hh h)`,
+      params: [],
+      prime: () => undefined, // with the members below, or alone
+      audited: (value) => (value ? [['Household', [(value as Json).id as string]]] : []),
     });
+    const householdPart = parts.at(-1)!;
+    if (has('household.members')) {
+      const residentSql = s.residentSql('r');
+      parts.push({
+        cte: { name: 'mem', sql: `select r.* from resident r where r.household_id in (select id from hh) and ${residentSql.sql}`, params: residentSql.params },
+        audit: `select 'Resident', r.id::text, r.household_id from mem r`,
+        column: `coalesce((select json_agg(${json(Resident, 'r')} order by r.birth_date asc, r.id asc) from mem r), '[]'::json)`,
+        params: [],
+        prime: () => undefined,
+        audited: (value) => [['Resident', (value as Json[]).map((r) => r.id as string)]],
+      });
+    }
+    const membersPart = has('household.members') ? parts.at(-1)! : null;
+    // Household and members are primed together, as `primeHousehold` takes them.
+    householdPart.prime = (value, c) => {
+      const household = value as Json | null;
+      const members = membersPart ? (rowOf.get(membersPart) as Json[]) : undefined;
+      loaders.primeHousehold(c.household.id, household && members ? { ...household, __members: members } : household);
+    };
   }
   if (has('team')) {
     parts.push({
@@ -91,14 +128,16 @@ export async function caseWithSelection(
   }
   if (has('zrmAssessments')) {
     parts.push({
-      column: `coalesce((select json_agg(${json(ZrmAssessment, 'z')} order by z.assessed_at desc, z.id desc)
-        from zrm_assessment z where z.case_id = c.id), '[]'::json)`,
+      cte: { name: 'zrm', sql: `select z.* from zrm_assessment z where z.case_id = (select id from c)`, params: [] },
+      audit: `select 'ZrmAssessment', z.id::text, (select household_id from c) from zrm z`,
+      column: `coalesce((select json_agg(${json(ZrmAssessment, 'z')} order by z.assessed_at desc, z.id desc) from zrm z), '[]'::json)`,
       params: [],
       prime: (value, c) => {
         const rows = lean(ZrmAssessment, value as Json[]);
         for (const z of rows) audit.read('ZrmAssessment', z.id, c.household.id);
         loaders.zrmOfCase.prime(c.id, rows);
       },
+      audited: (value) => [['ZrmAssessment', (value as Json[]).map((z) => z.id as string)]],
     });
   }
   if (has('careAllocations')) {
@@ -113,10 +152,16 @@ export async function caseWithSelection(
     const residentSql = s.residentSql('r');
     const withRecipient = has('consents.recipient');
     parts.push({
+      cte: {
+        name: 'con',
+        sql: `select k.* from consent k join resident r on r.id = k.resident_id where r.household_id = (select household_id from c) and ${residentSql.sql}`,
+        params: residentSql.params,
+      },
+      audit: `select 'Consent', k.id::text, (select household_id from c) from con k`,
       column: `coalesce((select json_agg(${json(Consent, 'k', withRecipient ? { __recipient: organisationJson('k.recipient_id') } : {})}
-          order by k.granted_at desc, k.id asc)
-        from consent k join resident r on r.id = k.resident_id where r.household_id = c.household_id and ${residentSql.sql}), '[]'::json)`,
-      params: residentSql.params,
+          order by k.granted_at desc, k.id asc) from con k), '[]'::json)`,
+      params: [],
+      audited: (value) => [['Consent', (value as Json[]).map((k) => k.id as string)]],
       prime: (value, c) => {
         const list = value as Json[];
         if (withRecipient) list.forEach((k) => primeOrganisation(k.__recipient));
@@ -130,9 +175,15 @@ export async function caseWithSelection(
     const referralSql = s.referralSql('f');
     const withFrom = has('referral.from');
     parts.push({
-      column: `(select ${json(Referral, 'f', withFrom ? { __from: organisationJson('f.from_id') } : {})} from referral f
-        where f.case_id = c.id and ${referralSql.sql} order by f.received_at asc, f.id asc limit 1)`,
-      params: referralSql.params,
+      cte: {
+        name: 'ref',
+        sql: `select f.* from referral f where f.case_id = (select id from c) and ${referralSql.sql} order by f.received_at asc, f.id asc limit 1`,
+        params: referralSql.params,
+      },
+      audit: `select 'Referral', f.id::text, f.household_id from ref f`,
+      column: `(select ${json(Referral, 'f', withFrom ? { __from: organisationJson('f.from_id') } : {})} from ref f)`,
+      params: [],
+      audited: (value) => (value ? [['Referral', [(value as Json).id as string]]] : []),
       prime: (value, c) => {
         if (withFrom && value) primeOrganisation((value as Json).__from);
         const r = value ? lean(Referral, [value as Json])[0]! : null;
@@ -148,11 +199,14 @@ export async function caseWithSelection(
     const first = [...notePages][0]!;
     const withAuthor = has('notes.edges.node.author');
     parts.push({
+      // One more than the page (hasNextPage), of which the page's own notes are audited.
+      cte: { name: 'notes', sql: `select n.* from case_note n where n.case_id = (select id from c) order by n.created_at desc, n.id desc limit ?`, params: [first + 1] },
+      audit: `select 'CaseNote', n.id::text, (select household_id from c) from (select id from notes order by created_at desc, id desc limit ${first}) n`,
       column: `json_build_object('total', (select count(*) from case_note n where n.case_id = c.id),
-        'rows', coalesce((select json_agg(x.j order by x.created_at desc, x.id desc) from (
-          select ${json(CaseNote, 'n', withAuthor ? { __author: staffJson('n.author_id') } : {})} as j, n.created_at, n.id
-          from case_note n where n.case_id = c.id order by n.created_at desc, n.id desc limit ?) x), '[]'::json))`,
-      params: [first + 1],
+        'rows', coalesce((select json_agg(${json(CaseNote, 'n', withAuthor ? { __author: staffJson('n.author_id') } : {})}
+          order by n.created_at desc, n.id desc) from notes n), '[]'::json))`,
+      params: [],
+      audited: (value) => [['CaseNote', (value as { rows: Json[] }).rows.slice(0, first).map((n) => n.id as string)]],
       prime: (value, c) => {
         const page = value as { total: number; rows: Json[] };
         if (withAuthor) page.rows.forEach((n) => primeStaff(n.__author));
@@ -164,16 +218,30 @@ export async function caseWithSelection(
   }
 
   const caseSql = s.caseSql('c');
-  const [row] = await sql<Json>(
-    em,
-    `select c.*${parts.map((p, i) => `, ${p.column} as part_${i}`).join('')}
-     from "case" c where c.id = ? and ${caseSql.sql}`,
-    [...parts.flatMap((p) => p.params), id, ...caseSql.params],
-  );
+  const ctes = parts.flatMap((p) => (p.cte ? [p.cte] : []));
+  const audited = [`select 'Case' as object_type, c.id::text as object_id, c.household_id from c`, ...parts.flatMap((p) => (p.audit ? [p.audit] : []))];
+  // The statement writes the audit READs of what it returns (withReadInsert): they commit with the read.
+  const row = await audit.withReadInsert(audited.join(' union all '), async (insert) => {
+    const [found] = await sql<Json>(
+      em,
+      `with c as (select c.* from "case" c where c.id = ? and ${caseSql.sql})
+       ${ctes.map((t) => `, ${t.name} as (${t.sql})`).join('')}
+       , audit as (${insert.sql} returning 1)
+       select c.*${parts.map((p, i) => `, ${p.column} as part_${i}`).join('')} from c`,
+      [id, ...caseSql.params, ...ctes.flatMap((t) => t.params), ...insert.params, ...parts.flatMap((p) => p.params)],
+    );
+    if (found) {
+      audit.recordedReads('Case', [found.id as string]);
+      parts.forEach((p, i) => {
+        for (const [type, ids] of p.audited?.(found[`part_${i}`]) ?? []) audit.recordedReads(type, ids);
+      });
+    }
+    return found;
+  });
   if (!row) return null;
   const c = lean(Case, [row])[0]!;
-  audit.read('Case', c.id, c.household.id);
   loaders.case.prime(c.id, c);
+  parts.forEach((p, i) => rowOf.set(p, row[`part_${i}`]));
   parts.forEach((p, i) => p.prime(row[`part_${i}`], c));
   return c;
 }
