@@ -157,6 +157,9 @@ export async function listCases(
     ctx.audit.recordedReads('Resident', households.flatMap((h) => ((h.__members ?? []) as { id: string }[]).map((m) => m.id)));
     ctx.audit.recordedReads('ZrmAssessment', edges.flatMap((r) => (r.zrm_json ? [(r.zrm_json as { id: string }).id] : [])));
   };
+  // `members` and `households` are MATERIALIZED: computed once. Inlined (PostgreSQL inlines a CTE
+  // used once), a planner without statistics — right after a bulk load, before ANALYZE — put the
+  // JSON aggregation inside a nested loop and ran it once per page row (8 s for a page of 100).
   const raw = await ctx.audit.withReadInsert(audited.join(' union all '), async (audit) => {
     const rows = await sql<Record<string, unknown>>(
       ctx.em,
@@ -169,9 +172,9 @@ export async function listCases(
        ${withZrm ? `, zrm as (select distinct on (z.case_id) z.* from zrm_assessment z where z.case_id in (select id from edges)
            order by z.case_id, z.assessed_at desc, z.id desc)` : ''}
        , audit as (${audit.sql} returning 1)
-       ${withMembers ? `, members as (select r.household_id, json_agg(${json(Resident, 'r')} order by r.birth_date asc, r.id asc) as list
+       ${withMembers ? `, members as materialized (select r.household_id, json_agg(${json(Resident, 'r')} order by r.birth_date asc, r.id asc) as list
            from mem r group by r.household_id)` : ''}
-       ${withHousehold ? `, households as (select h.id, ${json(Household, 'h', withMembers ? { __members: `coalesce(m.list, '[]'::json)` } : {})} as j
+       ${withHousehold ? `, households as materialized (select h.id, ${json(Household, 'h', withMembers ? { __members: `coalesce(m.list, '[]'::json)` } : {})} as j
            from hh h ${withMembers ? 'left join members m on m.household_id = h.id' : ''})` : ''}
        select p.*, t.total as page_total
          ${withCoordinator ? `, case when s.id is null then null else ${json(Staff, 's')} end as coordinator_json` : ''}
