@@ -1,8 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../db/sql.js';
 import { OrganisationKind, Role } from '../modules/common/enums.js';
-import { Organisation } from '../modules/organisation/organisation.entity.js';
-import { Volunteer } from '../modules/informal-care/volunteer.entity.js';
 import { FlexAssignment } from '../modules/flex/flex-assignment.entity.js';
 
 /**
@@ -45,28 +43,45 @@ export function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-interface StaffRow {
+interface PrincipalRow {
+  kind: 'staff' | 'volunteer' | 'partner';
   id: string;
   name: string;
-  role: Role;
+  role: Role | null;
   organisation_id: string | null;
   organisation_name: string | null;
+  organisation_kind: OrganisationKind | null;
   team_ids: string[];
 }
+
+/**
+ * The principal behind a token id in ONE statement (every request pays for it): the staff member
+ * with their teams and organisation, else the volunteer with their organisation, else the
+ * partner organisation's app — in that order, as ids are unique across the three.
+ */
+const PRINCIPAL_SQL = `
+  select 'staff' as kind, s.id, s.name, s.role, s.organisation_id, o.name as organisation_name, null::text as organisation_kind,
+         coalesce((select array_agg(st.team_id::text) from staff_team st where st.staff_id = s.id), '{}'::text[]) as team_ids
+  from staff s left join organisation o on o.id = s.organisation_id
+  where s.id = ?::uuid and s.active = true
+  union all
+  select 'volunteer', v.id, v.given_name, null, v.organisation_id, o.name, null, '{}'::text[]
+  from volunteer v join organisation o on o.id = v.organisation_id
+  where v.id = ?::uuid and v.active = true
+  union all
+  select 'partner', o.id, o.name, null, o.id, o.name, o.kind, '{}'::text[]
+  from organisation o where o.id = ?::uuid`;
+
+const PRECEDENCE = { staff: 0, volunteer: 1, partner: 2 } as const;
 
 export async function loadViewer(em: EntityManager, principalId: string, now = new Date()): Promise<Viewer | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(principalId)) return null;
 
-  // One statement for the staff member, their teams and organisation (every request pays for it).
-  const [staff] = await sql<StaffRow>(
-    em,
-    `select s.id, s.name, s.role, s.organisation_id, o.name as organisation_name,
-            coalesce((select array_agg(st.team_id::text) from staff_team st where st.staff_id = s.id), '{}') as team_ids
-     from staff s left join organisation o on o.id = s.organisation_id
-     where s.id = ? and s.active = true`,
-    [principalId],
-  );
-  if (staff) {
+  const rows = await sql<PrincipalRow>(em, PRINCIPAL_SQL, [principalId, principalId, principalId]);
+  const principal = rows.sort((x, y) => PRECEDENCE[x.kind] - PRECEDENCE[y.kind])[0];
+  if (!principal) return null;
+  if (principal.kind === 'staff') {
+    const staff = { ...principal, role: principal.role! };
     const memberTeamIds = new Set(staff.team_ids);
     let flexCaseIds: Set<string> = new Set();
     let flexHouseholdIds: Set<string> = new Set();
@@ -90,36 +105,31 @@ export async function loadViewer(em: EntityManager, principalId: string, now = n
     };
   }
 
-  // Not staff: a volunteer or a partner organisation's app — both looked up at once.
-  const [volunteer, organisation] = await Promise.all([
-    em.findOne(Volunteer, { id: principalId, active: true }, { populate: ['organisation'] }),
-    em.findOne(Organisation, { id: principalId }),
-  ]);
-  if (volunteer) {
+  if (principal.kind === 'volunteer') {
     return {
       kind: 'volunteer',
-      id: volunteer.id,
-      name: volunteer.givenName,
+      id: principal.id,
+      name: principal.name,
       role: Role.VOLUNTEER,
-      organisationId: volunteer.organisation.id,
-      organisationName: volunteer.organisation.name,
+      organisationId: principal.organisation_id,
+      organisationName: principal.organisation_name,
       memberTeamIds: EMPTY,
       teamIds: EMPTY,
       flexCaseIds: EMPTY,
       flexHouseholdIds: EMPTY,
-      volunteerId: volunteer.id,
+      volunteerId: principal.id,
     };
   }
 
-  const role = organisation ? PARTNER_ROLE[organisation.kind] : undefined;
-  if (organisation && role) {
+  const role = principal.organisation_kind ? PARTNER_ROLE[principal.organisation_kind] : undefined;
+  if (role) {
     return {
       kind: 'partner',
-      id: organisation.id,
-      name: organisation.name,
+      id: principal.id,
+      name: principal.name,
       role,
-      organisationId: organisation.id,
-      organisationName: organisation.name,
+      organisationId: principal.id,
+      organisationName: principal.name,
       memberTeamIds: EMPTY,
       teamIds: EMPTY,
       flexCaseIds: EMPTY,
