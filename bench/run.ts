@@ -245,6 +245,17 @@ async function seedTemplate(admin: pg.Client, name: string, url: string, size: n
   }
 }
 
+async function settle(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('vacuum (analyze) access_log');
+    await c.query('checkpoint');
+  } finally {
+    await c.end();
+  }
+}
+
 function startChild(args: string[], env: Record<string, string>, readyUrl: string, label: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -392,7 +403,11 @@ async function main(): Promise<void> {
     );
     baseline = await startChild(['bench/baseline.ts'], { DATABASE_URL: dbUrl, PORT: String(basePort) }, `http://127.0.0.1:${basePort}/none`, 'baseline');
 
-    for (const scenario of cli.scenarios) {
+    for (const [index, scenario] of cli.scenarios.entries()) {
+      // Let the database settle between scenarios: every API request appends audit rows, and
+      // the previous scenario's few hundred thousand would otherwise be vacuumed and
+      // checkpointed while the next one is measured.
+      if (index > 0) await settle(dbUrl);
       const p = plan[scenario];
       const body = JSON.stringify({ query: opOf(scenario), variables: p.variables, operationName: undefined });
       const headers = { authorization: `Bearer ${p.token}` };
