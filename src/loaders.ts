@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './permissions/viewer.js';
 import type { AuditTrail } from './modules/audit/audit-trail.js';
-import { scopeOf, type SqlFilter } from './permissions/scope.js';
+import { scopeOf } from './permissions/scope.js';
 import { Team } from './modules/team/team.entity.js';
 import { Staff } from './modules/staff/staff.entity.js';
 import { Organisation } from './modules/organisation/organisation.entity.js';
@@ -19,7 +19,7 @@ import { Disclosure } from './modules/audit/access-log.entity.js';
 import { Volunteer } from './modules/informal-care/volunteer.entity.js';
 import { InformalCareRequest } from './modules/informal-care/informal-care.entity.js';
 import { ConsentPurpose, Role } from './modules/common/enums.js';
-import { leanFind, leanJsonObject, leanRows } from './db/lean.js';
+import { leanFind, leanRows } from './db/lean.js';
 import { sql } from './db/sql.js';
 
 /**
@@ -98,25 +98,10 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
   const opts = { cache: true } as const;
 
   const caseSql = scope.caseSql('c');
-  const householdSql = scope.householdSql('h');
   const residentSql = scope.residentSql('r');
-  /**
-   * A household row as JSON for `primeHousehold` (`alias`: the household table), with its members
-   * as `membersOfHousehold` loads them (resident scope, oldest first) under `__members` if asked.
-   */
-  const householdJson = (alias: string, withMembers: boolean): SqlFilter =>
-    withMembers
-      ? {
-          sql: leanJsonObject(em, Household, alias, {
-            __members: `coalesce((select json_agg(${leanJsonObject(em, Resident, 'r')} order by r.birth_date asc, r.id asc)
-              from resident r where r.household_id = ${alias}.id and ${residentSql.sql}), '[]'::json)`,
-          }),
-          params: residentSql.params,
-        }
-      : { sql: leanJsonObject(em, Household, alias), params: [] };
   const disclosed = new Set<string>();
   const noteLoaders = new Map<string, Loader<string, NotesPage>>();
-  /** Households already asked for through `prefetchHouseholdsWithMembers` (each is read once). */
+  /** Households already primed (each is read once). */
   const householdCache = new Set<string>();
 
   return {
@@ -160,30 +145,11 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       return groupBy(ids, rows, (r) => r.household.id);
     }, opts),
 
-    /**
-     * Look-ahead for lists: the households of `householdIds` the viewer may see and their members
-     * (household AND resident scope, so only what `household { members }` would reach) in ONE
-     * statement, primed into `household` and `membersOfHousehold` with the same rows, order and
-     * audit READs as their own batches (an invisible household is primed as null, as it loads).
-     */
-    async prefetchHouseholdsWithMembers(householdIds: readonly string[]): Promise<void> {
-      const ids = [...new Set(householdIds)].filter((id) => !householdCache.has(id));
-      if (!ids.length) return;
-      const json = householdJson('h', true);
-      const rows = await sql<{ household: Record<string, unknown> }>(
-        em,
-        `select ${json.sql} as household from household h where h.id = any(?::uuid[]) and ${householdSql.sql}`,
-        [...json.params, ids, ...householdSql.params],
-      );
-      const found = new Map(rows.map((r) => [r.household.id as string, r.household]));
-      for (const id of ids) this.primeHousehold(id, found.get(id) ?? null);
-    },
-
-    householdJson,
 
     /**
      * Primes one household as `household` (and, with `__members`, `membersOfHousehold`) would
-     * load it, from the JSON of `householdJson` (null: not visible), with their audit READs.
+     * load it, from the JSON of `leanJsonObject` (null: not visible), with their audit READs.
+     * For the one-statement reads (listCases, caseWithSelection).
      */
     primeHousehold(id: string, json: Record<string, unknown> | null): void {
       if (householdCache.has(id)) return;

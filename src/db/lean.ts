@@ -128,26 +128,6 @@ export function leanRowsByDriver<T extends object>(em: EntityManager, entity: En
 }
 
 /**
- * The select list of `entity`'s lean columns from table alias `alias`, each aliased `<prefix><column>`,
- * to fetch a second entity in the same row (a join); `unprefixed` takes them back out for `leanRows`.
- */
-export function leanSelectList(em: EntityManager, entity: EntityClass<object>, alias: string, prefix: string): string {
-  const meta = em.getMetadata().get(entity.name) as EntityMetadata;
-  const names = new Set(leanColumns(meta).map((c) => c.name));
-  return meta.props
-    .filter((p) => names.has(p.name))
-    .flatMap((p) => p.fieldNames)
-    .map((f) => `${alias}."${f}" as "${prefix}${f}"`)
-    .join(', ');
-}
-
-export function unprefixed(raw: Record<string, unknown>, prefix: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key in raw) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = raw[key];
-  return out;
-}
-
-/**
  * `json_build_object(…)` of `entity`'s lean columns from table alias `alias`, keyed by column name
  * (as `alias.*` would name them), plus `extra` pairs; `leanRows` turns the parsed object into the
  * same plain object as a row of `alias.*` (datetimes from their JSON strings included). For

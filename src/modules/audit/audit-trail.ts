@@ -96,16 +96,7 @@ export class AuditTrail {
         sql: `insert into access_log (at, actor_id, actor_name, actor_role, organisation, action, object_type, object_id, household_id, purpose, request_id, detail)
           select ?::timestamptz, ?::uuid, ?::text, ?::text, ?::text, 'READ', r.object_type, r.object_id, r.household_id, ?::text, ?::text, null
           from (${select}) as r where r.object_type || ':' || r.object_id <> all(?::text[])`,
-        params: [
-          new Date().toISOString(),
-          this.viewer?.id ?? null,
-          this.viewer?.name ?? null,
-          this.viewer?.role ?? null,
-          this.viewer?.organisationName ?? null,
-          this.purpose,
-          this.requestId,
-          [...this.writtenReads],
-        ],
+        params: [...this.requestColumns(), [...this.writtenReads]],
       });
     } finally {
       release();
@@ -145,17 +136,14 @@ export class AuditTrail {
       `insert into access_log (at, actor_id, actor_name, actor_role, organisation, action, object_type, object_id, household_id, purpose, request_id, detail)
        select ?::timestamptz, ?::uuid, ?, ?, ?, r.action, r.object_type, r.object_id, r.household_id, ?, ?, r.detail
        from json_to_recordset(?::json) as r(action text, object_type text, object_id text, household_id uuid, detail jsonb)`,
-      [
-        new Date().toISOString(),
-        this.viewer?.id ?? null,
-        this.viewer?.name ?? null,
-        this.viewer?.role ?? null,
-        this.viewer?.organisationName ?? null,
-        this.purpose,
-        this.requestId,
-        JSON.stringify(rows),
-      ],
+      [...this.requestColumns(), JSON.stringify(rows)],
     );
+  }
+
+  /** The columns every row of this request shares: at, actor id, name, role, organisation, purpose, request id. */
+  private requestColumns(): unknown[] {
+    const [at, purpose, requestId] = [new Date().toISOString(), this.purpose, this.requestId];
+    return [at, this.viewer?.id ?? null, this.viewer?.name ?? null, this.viewer?.role ?? null, this.viewer?.organisationName ?? null, purpose, requestId];
   }
 
   private key(entry: Entry): string {
