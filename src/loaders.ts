@@ -118,9 +118,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     teamsOfStaff: new Loader<string, Team[]>(async (ids) => {
       const rows = await sql<{ staff_id: string; team_id: string }>(
         em,
-          'select staff_id, team_id from staff_team where staff_id = any(?::uuid[])',
-          [[...ids]],
-        );
+        'select staff_id, team_id from staff_team where staff_id = any(?::uuid[])',
+        [[...ids]],
+      );
       const teamRows = await em.find(Team, { id: { $in: [...new Set(rows.map((r) => r.team_id))] } }, { orderBy: { code: 'asc' } });
       const teamMap = new Map(teamRows.map((t) => [t.id, t]));
       return groupBy(ids, rows, (r) => r.staff_id).map((list) =>
@@ -144,7 +144,6 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       for (const r of rows) audit.read('Resident', r.id, r.household.id);
       return groupBy(ids, rows, (r) => r.household.id);
     }, opts),
-
 
     /**
      * Primes one household as `household` (and, with `__members`, `membersOfHousehold`) would
@@ -210,10 +209,10 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     latestZrmOfCase: new Loader<string, ZrmAssessment | null>(async (ids) => {
       const rows = await sql<Record<string, unknown>>(
         em,
-          `select distinct on (z.case_id) z.*, c.household_id as case_household_id from zrm_assessment z join "case" c on c.id = z.case_id
-           where z.case_id = any(?::uuid[]) and ${caseSql.sql} order by z.case_id, z.assessed_at desc, z.id desc`,
-          [[...ids], ...caseSql.params],
-        );
+        `select distinct on (z.case_id) z.*, c.household_id as case_household_id from zrm_assessment z join "case" c on c.id = z.case_id
+         where z.case_id = any(?::uuid[]) and ${caseSql.sql} order by z.case_id, z.assessed_at desc, z.id desc`,
+        [[...ids], ...caseSql.params],
+      );
       const list = leanRows(em, ZrmAssessment, rows);
       for (const r of rows) audit.read('ZrmAssessment', r.id as string, r.case_household_id as string);
       const map = new Map(list.map((z) => [z.case.id, z]));
@@ -283,10 +282,10 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
     residentContact: new Loader<string, { id: string; given_name: string; phone: string | null; household_id: string } | null>(
       async (ids) => {
         const rows = await sql<{ id: string; given_name: string; phone: string | null; household_id: string }>(
-        em,
-            'select id, given_name, phone, household_id from resident where id = any(?::uuid[])',
-            [[...ids]],
-          );
+          em,
+          'select id, given_name, phone, household_id from resident where id = any(?::uuid[])',
+          [[...ids]],
+        );
         const map = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id) => map.get(id) ?? null);
       },
@@ -361,7 +360,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
           const afterSql = after ? 'and (n.created_at, n.id) < (?::timestamptz, ?::uuid)' : '';
           const params: unknown[] = [[...ids], ...caseSql.params, ...(after ? [String(after[0]), after[1]] : []), first + 1];
           const ranked = await sql<({ id: string; case_id: string; household_id: string; total: string } & Record<string, unknown>)>(
-        em,
+            em,
             `select * from (
                select n.*, c.household_id,
                       (select count(*) from case_note x where x.case_id = n.case_id) as total,
