@@ -42,7 +42,7 @@ export interface SqlFilter {
 
 /**
  * `column = any(ids) or …` over the non-empty id sets only, `false` when all are empty. An empty
- * branch is left out rather than filled with NO_ID: `team_id = any(…) or id in (NO_ID)` keeps
+ * branch is left out rather than filled with NO_ID: `team_id = any(…) or id = any({NO_ID})` keeps
  * PostgreSQL from using the (team_id, registered_at, id) index for a page and makes it scan
  * and sort the whole team (6 ms instead of 0.2 ms for 5,000 cases).
  */

@@ -33,7 +33,12 @@ import type { Case } from '../../src/modules/case/case.entity.js';
 /** Marks the given fields of a selection with `@include(if: true)`: their resolvers load them. */
 function viaLoaders(query: string, fields: string[]): string {
   let out = query;
-  for (const f of fields) out = out.replace(new RegExp(`\\b${f}(\\(first: \\d+\\))? \\{`), (m, args) => `${f}${args ?? ''} @include(if: true) {`);
+  for (const f of fields) {
+    const next = out.replace(new RegExp(`\\b${f}(\\([^)]*\\))? \\{`, "g"), (m, args) => `${f}${args ?? ''} @include(if: true) {`);
+    // A field that is not marked would be prefetched both ways, and the comparison would prove nothing.
+    if (next === out) throw new Error(`viaLoaders: no selection of ${f} in the query`);
+    out = next;
+  }
   return out;
 }
 

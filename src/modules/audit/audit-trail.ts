@@ -43,8 +43,7 @@ interface Entry {
  */
 export class AuditTrail {
   private readonly pending = new Map<string, Entry>();
-  /** READ rows already written by the statements that read the objects (`withReadInsert`), as keys and as `type:id`. */
-  private readonly written = new Set<string>();
+  /** READs already written by the statements that read the objects (`withReadInsert`), as `type:id`. */
   private readonly writtenReads = new Set<string>();
   private readStatements: Promise<void> = Promise.resolve();
 
@@ -106,12 +105,11 @@ export class AuditTrail {
   /** These READ rows were written by a `withReadInsert` statement: the flush leaves them out. */
   recordedReads(objectType: AuditedType, objectIds: Iterable<string>) {
     for (const id of objectIds) {
-      const key = this.key({ action: AccessAction.READ, objectType, objectId: id, householdId: null });
-      this.pending.delete(key);
-      this.written.add(key);
+      this.pending.delete(this.key({ action: AccessAction.READ, objectType, objectId: id, householdId: null }));
       this.writtenReads.add(`${objectType}:${id}`);
     }
   }
+
 
   get size() {
     return this.pending.size;
@@ -151,8 +149,9 @@ export class AuditTrail {
   }
 
   private add(entry: Entry) {
+    if (entry.action === AccessAction.READ && entry.objectId && this.writtenReads.has(`${entry.objectType}:${entry.objectId}`)) return;
     const key = this.key(entry);
-    if (!this.pending.has(key) && !this.written.has(key)) this.pending.set(key, entry);
+    if (!this.pending.has(key)) this.pending.set(key, entry);
   }
 
   private row(e: Entry) {

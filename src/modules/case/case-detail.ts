@@ -28,12 +28,12 @@ function validPageSize(first: unknown): number {
 }
 
 /**
- * One nested part of the statement: optionally a CTE of the rows it reads (`name as (sql)`) and
+ * One nested part of the statement: optionally the CTEs of the rows it reads (`name as (sql)`) and
  * the audit READs of those rows (a select of object_type, object_id, household_id over CTEs);
  * then a select-list column, its parameters, what it primes, and which READs it wrote.
  */
 interface Part {
-  cte?: { name: string; sql: string; params: readonly unknown[] };
+  ctes?: { name: string; sql: string; params: readonly unknown[] }[];
   audit?: string;
   column: string;
   params: readonly unknown[];
@@ -78,38 +78,30 @@ export async function caseWithSelection(
     if (value) loaders.organisation.prime((value as Json).id as string, lean(Organisation, [value as Json])[0]!);
   };
   const parts: Part[] = [];
-  /** Each part's value in the answer, for parts that prime together. */
-  const rowOf = new Map<Part, unknown>();
 
   if (has('household')) {
+    // Household and members in one column, shaped as `primeHousehold` takes them (as in listCases).
     const householdSql = s.householdSql('h');
+    const residentSql = s.residentSql('r');
+    const withMembers = has('household.members');
+    const members = `coalesce((select json_agg(${json(Resident, 'r')} order by r.birth_date asc, r.id asc) from mem r), '[]'::json)`;
     parts.push({
-      cte: { name: 'hh', sql: `select h.* from household h where h.id = (select household_id from c) and ${householdSql.sql}`, params: householdSql.params },
-      audit: `select 'Household', h.id::text, h.id from hh h`,
-      column: `(select ${json(Household, 'h')} from hh h)`,
+      ctes: [
+        { name: 'hh', sql: `select h.* from household h where h.id = (select household_id from c) and ${householdSql.sql}`, params: householdSql.params },
+        ...(withMembers
+          ? [{ name: 'mem', sql: `select r.* from resident r where r.household_id in (select id from hh) and ${residentSql.sql}`, params: residentSql.params }]
+          : []),
+      ],
+      audit: `select 'Household', h.id::text, h.id from hh h${withMembers ? ` union all select 'Resident', r.id::text, r.household_id from mem r` : ''}`,
+      column: `(select ${json(Household, 'h', withMembers ? { __members: members } : {})} from hh h)`,
       params: [],
-      prime: () => undefined, // with the members below, or alone
-      audited: (value) => (value ? [['Household', [(value as Json).id as string]]] : []),
+      prime: (value, c) => loaders.primeHousehold(c.household.id, (value as Json | null) ?? null),
+      audited: (value) => {
+        const h = value as Json | null;
+        if (!h) return [];
+        return [['Household', [h.id as string]], ['Resident', ((h.__members ?? []) as Json[]).map((r) => r.id as string)]];
+      },
     });
-    const householdPart = parts.at(-1)!;
-    if (has('household.members')) {
-      const residentSql = s.residentSql('r');
-      parts.push({
-        cte: { name: 'mem', sql: `select r.* from resident r where r.household_id in (select id from hh) and ${residentSql.sql}`, params: residentSql.params },
-        audit: `select 'Resident', r.id::text, r.household_id from mem r`,
-        column: `coalesce((select json_agg(${json(Resident, 'r')} order by r.birth_date asc, r.id asc) from mem r), '[]'::json)`,
-        params: [],
-        prime: () => undefined,
-        audited: (value) => [['Resident', (value as Json[]).map((r) => r.id as string)]],
-      });
-    }
-    const membersPart = has('household.members') ? parts.at(-1)! : null;
-    // Household and members are primed together, as `primeHousehold` takes them.
-    householdPart.prime = (value, c) => {
-      const household = value as Json | null;
-      const members = membersPart ? (rowOf.get(membersPart) as Json[]) : undefined;
-      loaders.primeHousehold(c.household.id, household && members ? { ...household, __members: members } : household);
-    };
   }
   if (has('team')) {
     parts.push({
@@ -128,7 +120,7 @@ export async function caseWithSelection(
   }
   if (has('zrmAssessments')) {
     parts.push({
-      cte: { name: 'zrm', sql: `select z.* from zrm_assessment z where z.case_id = (select id from c)`, params: [] },
+      ctes: [{ name: 'zrm', sql: `select z.* from zrm_assessment z where z.case_id = (select id from c)`, params: [] }],
       audit: `select 'ZrmAssessment', z.id::text, (select household_id from c) from zrm z`,
       column: `coalesce((select json_agg(${json(ZrmAssessment, 'z')} order by z.assessed_at desc, z.id desc) from zrm z), '[]'::json)`,
       params: [],
@@ -152,11 +144,11 @@ export async function caseWithSelection(
     const residentSql = s.residentSql('r');
     const withRecipient = has('consents.recipient');
     parts.push({
-      cte: {
+      ctes: [{
         name: 'con',
         sql: `select k.* from consent k join resident r on r.id = k.resident_id where r.household_id = (select household_id from c) and ${residentSql.sql}`,
         params: residentSql.params,
-      },
+      }],
       audit: `select 'Consent', k.id::text, (select household_id from c) from con k`,
       column: `coalesce((select json_agg(${json(Consent, 'k', withRecipient ? { __recipient: organisationJson('k.recipient_id') } : {})}
           order by k.granted_at desc, k.id asc) from con k), '[]'::json)`,
@@ -175,11 +167,11 @@ export async function caseWithSelection(
     const referralSql = s.referralSql('f');
     const withFrom = has('referral.from');
     parts.push({
-      cte: {
+      ctes: [{
         name: 'ref',
         sql: `select f.* from referral f where f.case_id = (select id from c) and ${referralSql.sql} order by f.received_at asc, f.id asc limit 1`,
         params: referralSql.params,
-      },
+      }],
       audit: `select 'Referral', f.id::text, f.household_id from ref f`,
       column: `(select ${json(Referral, 'f', withFrom ? { __from: organisationJson('f.from_id') } : {})} from ref f)`,
       params: [],
@@ -200,7 +192,7 @@ export async function caseWithSelection(
     const withAuthor = has('notes.edges.node.author');
     parts.push({
       // One more than the page (hasNextPage), of which the page's own notes are audited.
-      cte: { name: 'notes', sql: `select n.* from case_note n where n.case_id = (select id from c) order by n.created_at desc, n.id desc limit ?`, params: [first + 1] },
+      ctes: [{ name: 'notes', sql: `select n.* from case_note n where n.case_id = (select id from c) order by n.created_at desc, n.id desc limit ?`, params: [first + 1] }],
       audit: `select 'CaseNote', n.id::text, (select household_id from c) from (select id from notes order by created_at desc, id desc limit ${first}) n`,
       column: `json_build_object('total', (select count(*) from case_note n where n.case_id = c.id),
         'rows', coalesce((select json_agg(${json(CaseNote, 'n', withAuthor ? { __author: staffJson('n.author_id') } : {})}
@@ -218,7 +210,7 @@ export async function caseWithSelection(
   }
 
   const caseSql = s.caseSql('c');
-  const ctes = parts.flatMap((p) => (p.cte ? [p.cte] : []));
+  const ctes = parts.flatMap((p) => p.ctes ?? []);
   const audited = [`select 'Case' as object_type, c.id::text as object_id, c.household_id from c`, ...parts.flatMap((p) => (p.audit ? [p.audit] : []))];
   // The statement writes the audit READs of what it returns (withReadInsert): they commit with the read.
   const row = await audit.withReadInsert(audited.join(' union all '), async (insert) => {
@@ -241,7 +233,6 @@ export async function caseWithSelection(
   if (!row) return null;
   const c = lean(Case, [row])[0]!;
   loaders.case.prime(c.id, c);
-  parts.forEach((p, i) => rowOf.set(p, row[`part_${i}`]));
   parts.forEach((p, i) => p.prime(row[`part_${i}`], c));
   return c;
 }
