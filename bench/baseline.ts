@@ -2,10 +2,12 @@
  * The hand-written single-SQL baselines of `npm run bench`: for each scenario one statement
  * that returns the same JSON document the API answers (json_agg/json_build_object over pg), and
  * a tiny HTTP server that runs them (`node --import tsx bench/baseline.ts`, env DATABASE_URL,
- * PORT): POST /<scenario> with the scenario's variables as the JSON body.
+ * PORT, BASELINE_PROCESSES — as many processes as the API gets, default 1): POST /<scenario>
+ * with the scenario's variables as the JSON body.
  *
  * No authentication, no permission checks, no audit rows: the floor for the same answer.
  */
+import cluster from 'node:cluster';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -118,6 +120,23 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
+/** BASELINE_PROCESSES > 1: that many servers share the port (node:cluster), each says "baseline ready". */
+function primary(count: number): void {
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  const stop = () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    const check = setInterval(() => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0), 50);
+    setTimeout(() => process.exit(0), 5000).unref();
+    check.unref();
+  };
+  cluster.on('exit', (_w, code) => code !== 0 && !stopping && process.exit(1));
+  process.on('SIGTERM', () => ((stopping = true), stop()));
+  process.on('SIGINT', () => ((stopping = true), stop()));
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  void main();
+  const count = Number(process.env.BASELINE_PROCESSES ?? 1);
+  if (cluster.isPrimary && count > 1) primary(count);
+  else void main();
 }

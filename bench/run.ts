@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--out DIR] [--scenario NAME[,NAME…]]
+ * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME[,NAME…]]
  *
  * The hub at city scale against a hand-written SQL baseline, over loopback:
  *
@@ -8,8 +8,10 @@
  *     scenario at --size cases (default 100,000; --quick 2,000); reused when already seeded, and
  *     copied afresh for every run (voordeur_bench_<size>_run), so each run starts alike;
  *  2. the API as a child process in production mode (`node --import tsx src/main.ts --role api`,
- *     NODE_ENV=production, SEED_DEMO=false, RATE_LIMIT_PER_MINUTE=0, SQL_COUNT_HEADER=1) on a
- *     free port, and the baseline server (bench/baseline.ts) as another child;
+ *     NODE_ENV=production, SEED_DEMO=false, RATE_LIMIT_PER_MINUTE=0, SQL_COUNT_HEADER=1,
+ *     API_PROCESSES=--processes) on a free port, and the baseline server (bench/baseline.ts) as
+ *     another child with as many processes (--processes, default one per CPU, as a Node API is
+ *     deployed: one process executes JavaScript on one core);
  *  3. per scenario (teamCases: TeamCases 50 per page as a team lead; caseDetail: CaseDetail;
  *     referralStatus: ReferralStatus as the GP practice; volunteerCandidates: VolunteerCandidates
  *     as the ambassador; quarterReport: QuarterReport 2015-Q2 city-wide as the analyst) autocannon
@@ -26,6 +28,7 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -115,6 +118,8 @@ const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--wa
   --warmup S       seconds of unmeasured load before each measurement, API and baseline alike (default 3; --quick: 0)
   --rounds R       split each measurement into R alternating rounds of API and baseline (default 2; --quick: 1)
   --connections C  concurrent connections (default 8)
+  --processes P    processes of the API (API_PROCESSES) and of the baseline server alike
+                   (default: one per CPU, as the API runs in production; --quick: 1)
   --out DIR        where the JSON goes (default bench/results)
   --scenario NAME  only these scenarios (repeatable or comma-separated; default: all but quarterReportLead):
                    ${ALL_SCENARIOS.join(', ')}
@@ -130,7 +135,7 @@ function parseCli() {
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, out: { type: 'string' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, processes: { type: 'string' }, out: { type: 'string' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -158,6 +163,7 @@ function parseCli() {
     warmup: int('warmup', quick ? 0 : 3, 0),
     rounds: int('rounds', quick ? 1 : 2, 1),
     connections: int('connections', 8, 1),
+    processes: int('processes', quick ? 1 : os.availableParallelism(), 1),
     outDir: (values.out as string | undefined) ?? fileURLToPath(new URL('./results/', import.meta.url)),
   };
 }
@@ -256,17 +262,31 @@ async function settle(url: string): Promise<void> {
   }
 }
 
-function startChild(args: string[], env: Record<string, string>, readyUrl: string, label: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Starts a child and resolves once `readyUrl` answers and, with several processes, once its
+ * stdout has said `readyText` `readyCount` times (every process listens, not just the first).
+ */
+function startChild(
+  args: string[],
+  env: Record<string, string>,
+  readyUrl: string,
+  label: string,
+  ready: { text: string; count: number } | null = null,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let said = 0;
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  child.stdout!.on('data', (d: Buffer) => {
+    if (ready) said += d.toString().split(ready.text).length - 1;
+  });
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 60_000;
     const poll = async () => {
       if (child.exitCode !== null) return reject(new Error(`${label} exited (${child.exitCode}): ${stderr}`));
       try {
         const res = await fetch(readyUrl, { method: readyUrl.endsWith('/graphql') ? 'POST' : 'GET' }).catch(() => null);
-        if (res) return resolve(child);
+        if (res && (!ready || said >= ready.count)) return resolve(child);
       } catch {
         /* not yet */
       }
@@ -396,12 +416,18 @@ async function main(): Promise<void> {
       ['src/main.ts', '--role', 'api'],
       {
         NODE_ENV: 'production', JWT_SECRET, BSN_KEY, SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0', DATABASE_URL: dbUrl,
-        PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SQL_COUNT_HEADER: '1', SIMULATORS: 'false',
+        PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info', SQL_COUNT_HEADER: '1', SIMULATORS: 'false',
+        API_PROCESSES: String(cli.processes),
       },
       `http://127.0.0.1:${apiPort}/health`,
       'API',
+      // Every API process says so when it listens (the API logs nothing per request at info).
+      { text: 'Voordeur is listening on', count: cli.processes },
     );
-    baseline = await startChild(['bench/baseline.ts'], { DATABASE_URL: dbUrl, PORT: String(basePort) }, `http://127.0.0.1:${basePort}/none`, 'baseline');
+    baseline = await startChild(['bench/baseline.ts'], { DATABASE_URL: dbUrl, PORT: String(basePort), BASELINE_PROCESSES: String(cli.processes) }, `http://127.0.0.1:${basePort}/none`, 'baseline', {
+      text: 'baseline ready',
+      count: cli.processes,
+    });
 
     for (const [index, scenario] of cli.scenarios.entries()) {
       // Let the database settle between scenarios: every API request appends audit rows, and
@@ -470,7 +496,7 @@ async function main(): Promise<void> {
     ...rows.map((r) => [r.scenario + (r.skipped ? ` (${r.skipped})` : ''), fmt(r.reqPerSec), fmt(r.p50Ms), fmt(r.p95Ms), fmt(r.sqlPerRequest), fmt(r.baselineReqPerSec), fmt(r.ratio)]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  process.stdout.write(`\n${cli.size} cases, ${cli.connections} connections, ${cli.duration} s per measurement in ${cli.rounds} alternating round(s), ${cli.warmup} s warm-up\n`);
+  process.stdout.write(`\n${cli.size} cases, ${cli.connections} connections, ${cli.processes} process(es) each, ${cli.duration} s per measurement in ${cli.rounds} alternating round(s), ${cli.warmup} s warm-up\n`);
   for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
   mkdirSync(cli.outDir, { recursive: true });
   const file = `${cli.outDir.replace(/\/?$/, '/')}${new Date().toISOString().replace(/[:.]/g, '-')}.json`;

@@ -29,6 +29,8 @@ export const configSchema = z
     SEED_DEMO: boolish.default(true),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    // `--role api` only: how many API processes share the port (node:cluster); 0 = one per CPU.
+    API_PROCESSES: z.coerce.number().int().min(0).max(64).default(1),
     // GraphQL defences; what each one means is in graphql-limits.ts and README.md.
     GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(LIMITS.maxDepth),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(LIMITS.maxAliases),

@@ -1,31 +1,45 @@
 /**
  * `npm start`: the hub in one process. Without DATABASE_URL it runs on an embedded
  * PostgreSQL (data under .data/), migrates, and loads the demo seed into an empty database.
+ * `--role api`: the API without the jobs, in API_PROCESSES processes (api-cluster.ts).
  */
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { loadConfig } from './config.js';
 import { logger } from './logger.js';
-import { openDatabase } from './bootstrap.js';
+import { openDatabase, type Database } from './bootstrap.js';
 import { createApp } from './server.js';
 import { createRedis } from './redis.js';
 import { seedDemo } from '../seeds/demo.js';
 import { startJobs } from './jobs/runtime.js';
 import { resolvePartnerSystems } from './jobs/partner-systems.js';
 import { closeSharedQueues } from './jobs/queues.js';
+import { apiProcessCount, runApiPrimary } from './api-cluster.js';
 
 const config = loadConfig();
 logger.level = config.LOG_LEVEL;
 
+// `npm start` runs the worker (jobs, relay, schedulers) in this process; `--role api` does not.
+const apiOnly = process.argv.includes('--role') && process.argv[process.argv.indexOf('--role') + 1] === 'api';
+
+async function seedIfAsked(db: Database) {
+  if (!config.SEED_DEMO) return;
+  const { created } = await seedDemo(db.orm.em.fork(), { bsnKey: config.BSN_KEY });
+  if (created) logger.info('loaded the demo seed into the empty database');
+}
+
 async function main() {
-  const db = await openDatabase(config, logger);
-  if (config.SEED_DEMO) {
-    const { created } = await seedDemo(db.orm.em.fork(), { bsnKey: config.BSN_KEY });
-    if (created) logger.info('loaded the demo seed into the empty database');
+  if (cluster.isPrimary && apiOnly && apiProcessCount(config) > 1) {
+    return runApiPrimary(config, logger, apiProcessCount(config), seedIfAsked);
   }
+  if (cluster.isPrimary && !apiOnly && config.API_PROCESSES !== 1) {
+    logger.warn('API_PROCESSES applies to --role api only; npm start runs one process');
+  }
+  // An API process of a cluster: its primary has migrated and seeded.
+  const db = await openDatabase(config, logger, { migrations: cluster.isPrimary });
+  if (cluster.isPrimary) await seedIfAsked(db);
   const redis = createRedis(config.REDIS_URL, logger);
   const app = await createApp({ config, orm: db.orm, redis });
-  // `npm start` runs the worker (jobs, relay, schedulers) in this process; `--role api` does not.
-  const apiOnly = process.argv.includes('--role') && process.argv[process.argv.indexOf('--role') + 1] === 'api';
   const partners = apiOnly ? null : await resolvePartnerSystems(config, logger);
   const jobs = partners
     ? await startJobs({ orm: db.orm, config, log: logger, huisartsUrl: partners.huisartsUrl, corporationUrl: partners.corporationUrl })

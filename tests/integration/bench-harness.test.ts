@@ -80,27 +80,34 @@ describe('SQL statements per request', () => {
   });
 });
 
+/** `npm run bench -- <args>`: its exit code and stdout (stderr is printed when it fails). */
+function runBench(args: string[]): Promise<{ code: number; stdout: string }> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, BENCH_ADMIN_URL: adminDatabaseUrl() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-3000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 85_000);
+    child.on('error', reject);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      if (c !== 0) process.stderr.write(stderr);
+      resolve({ code: c ?? -1, stdout });
+    });
+  });
+}
+
 describe('npm run bench -- --quick', () => {
   it('completes and writes valid JSON', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'voordeur-bench-'));
     try {
-      const root = fileURLToPath(new URL('../../', import.meta.url));
-      const code = await new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--duration', '1', '--out', out], {
-          cwd: root,
-          env: { ...process.env, BENCH_ADMIN_URL: adminDatabaseUrl() },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-3000)));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 85_000);
-        child.on('error', reject);
-        child.on('exit', (c) => {
-          clearTimeout(timer);
-          if (c !== 0) process.stderr.write(stderr);
-          resolve(c ?? -1);
-        });
-      });
+      const { code } = await runBench(['--quick', '--duration', '1', '--out', out]);
       expect(code).toBe(0);
       const files = readdirSync(out).filter((f) => f.endsWith('.json'));
       expect(files).toHaveLength(1);
@@ -112,6 +119,21 @@ describe('npm run bench -- --quick', () => {
         for (const k of ['reqPerSec', 'p50Ms', 'p95Ms', 'sqlPerRequest', 'baselineReqPerSec', 'ratio']) expect(typeof r[k], `${r.scenario} ${k}`).toBe('number');
       }
       expect(rows.find((r) => r.scenario === 'quarterReport')!.skipped).toBeUndefined();
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('runs the API and the baseline as two processes each with --processes 2', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'voordeur-bench-'));
+    try {
+      const { code, stdout } = await runBench(['--quick', '--processes', '2', '--scenario', 'teamCases', '--duration', '1', '--out', out]);
+      expect(code).toBe(0);
+      expect(stdout).toContain('2 process(es) each');
+      const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
+      const rows = JSON.parse(readFileSync(path.join(out, file!), 'utf8')) as { scenario: string; reqPerSec: number; sqlPerRequest: number }[];
+      expect(rows).toMatchObject([{ scenario: 'teamCases', sqlPerRequest: 2 }]);
+      expect(rows[0]!.reqPerSec).toBeGreaterThan(0);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@
  * with the embedded PostgreSQL (data kept across a restart), stopped with SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,10 +33,10 @@ interface Started {
   output: () => string;
 }
 
-async function startHub(env: Record<string, string | undefined>, port: number): Promise<Started> {
+async function startHub(env: Record<string, string | undefined>, port: number, args: string[] = []): Promise<Started> {
   const cleanEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) cleanEnv[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: root, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
@@ -151,6 +151,91 @@ describe('npm start without DATABASE_URL (embedded PostgreSQL)', () => {
       expect(await stopHub(second.child)).toBe(0);
     }
   }, 180_000);
+});
+
+/** The processes whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
+        return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(')').pop()!.trim().split(' ')[1]) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('--role api with API_PROCESSES=2 (node:cluster)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('migrates and seeds once, serves from two processes, replaces one that dies, and stops them all on SIGTERM', async () => {
+    const port = await freePort();
+    const hub = await startHub({ ...baseEnv, DATABASE_URL: db.url, PORT: String(port), API_PROCESSES: '2' }, port, ['--role', 'api']);
+    try {
+      await until('two listening API processes', () => hub.output().includes('listening with 2 API processes'));
+      const first = childrenOf(hub.child.pid!);
+      expect(first).toHaveLength(2);
+      expect(hub.output().match(/loaded the demo seed/g)).toHaveLength(1); // by the primary only
+      const rows = await db.orm.em.fork().getConnection().execute<{ id: string }[]>(
+        "select id from staff where email = 'worker1.overvecht-centrum@voordeur.test'",
+      );
+      expect(rows).toHaveLength(1);
+      const token = await signToken(parseConfig({ JWT_SECRET: TEST_JWT_SECRET }), rows[0]!.id);
+      for (let i = 0; i < 6; i++) expect((await gql(port, '{ me { role } }', token)).data.me.role).toBe('TEAM_WORKER');
+
+      process.kill(first[0]!, 'SIGKILL');
+      await until('a replacement process', () => {
+        const now = childrenOf(hub.child.pid!);
+        return now.length === 2 && !now.includes(first[0]!) && hub.output().match(/Voordeur is listening on/g)!.length === 3;
+      });
+      expect(hub.output()).toContain('an API process exited; starting another');
+      for (let i = 0; i < 6; i++) expect((await gql(port, '{ me { role } }', token)).data.me.role).toBe('TEAM_WORKER');
+    } finally {
+      expect(await stopHub(hub.child)).toBe(0);
+    }
+    expect(hub.output().match(/stopped cleanly/g)!.length).toBe(3); // two API processes and the primary
+    expect(childrenOf(hub.child.pid!)).toEqual([]);
+  }, 120_000);
+
+  it('exits 1 when its API processes cannot start (the port is taken), instead of restarting them in a loop', async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'api'], {
+        cwd: root,
+        env: { ...process.env, ...baseEnv, DATABASE_URL: db.url, PORT: String(port), API_PROCESSES: '2' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (d) => (out += String(d)));
+      child.stderr!.on('data', (d) => (out += String(d)));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(out).toContain('an API process failed to start');
+      expect(out).not.toContain('starting another');
+    } finally {
+      blocker.close();
+    }
+  }, 120_000);
 });
 
 describe('configuration errors', () => {

@@ -2,7 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import os from 'node:os';
 import { ConfigError, parseConfig } from '../../src/config.js';
+import { apiProcessCount } from '../../src/api-cluster.js';
 
 /** The repository root (/work/main in the project's workspace). */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,6 +56,14 @@ describe('parseConfig', () => {
     expect(c.BSN_KEY).toBe(LONG_BSN_KEY);
     expect(c.SEED_DEMO).toBe(false);
     expect(parseConfig({ DATABASE_URL: 'postgresql://localhost/voordeur' }).DATABASE_URL).toBe('postgresql://localhost/voordeur');
+  });
+
+  it('runs one API process unless told otherwise; 0 means one per CPU', () => {
+    expect(parseConfig({}).API_PROCESSES).toBe(1);
+    expect(apiProcessCount(parseConfig({ API_PROCESSES: '3' }))).toBe(3);
+    expect(apiProcessCount(parseConfig({ API_PROCESSES: '0' }))).toBe(os.availableParallelism());
+    expect(configError({ API_PROCESSES: '-1' }).message).toContain('API_PROCESSES');
+    expect(configError({ API_PROCESSES: 'many' }).message).toContain('API_PROCESSES');
   });
 
   it.each(['abc', '-1', '65536', '80.5'])('refuses PORT=%s naming PORT', (port) => {
