@@ -20,6 +20,7 @@ import { ResidentsRightsResolver } from './modules/household/residents-rights.js
 import { IntegrationResolver } from './modules/integration/integration.resolver.js';
 import { ruleTree } from './permissions/permissions.js';
 import { applyPermissions } from './permissions/guard.js';
+import { useDirectFieldResolvers } from './direct-field-resolvers.js';
 
 export const resolvers = [
   TeamResolver,
@@ -62,14 +63,17 @@ function validateInput(value: unknown): void {
   if (errors.length) throw new ArgumentValidationError(errors);
 }
 
-function build(): Promise<GraphQLSchema> {
-  return buildSchema({
+async function build(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [...resolvers] as unknown as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // type-graphql 2 does not validate inputs unless told to.
     validateFn: validateInput,
     emitSchemaFile: false,
+    // No globalMiddlewares and no authChecker: useDirectFieldResolvers relies on that.
   });
+  useDirectFieldResolvers(schema);
+  return schema;
 }
 
 let cached: Promise<GraphQLSchema> | undefined;

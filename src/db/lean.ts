@@ -95,20 +95,48 @@ function rawColumns(meta: EntityMetadata): RawColumn[] {
  * on pages of a few hundred objects.
  */
 export function leanRows<T extends object>(em: EntityManager, entity: EntityClass<T>, rows: Record<string, unknown>[]): T[] {
-  const cols = rawColumns(em.getMetadata().get<T>(entity.name) as EntityMetadata);
-  return rows.map((raw) => {
-    const out: Record<string, unknown> = {};
-    for (const c of cols) {
-      const v = raw[c.field];
-      if (c.kind === 'plain') out[c.name] = v;
-      else if (v === null || v === undefined) out[c.name] = c.kind === 'ref' ? null : v;
-      else if (c.kind === 'ref') out[c.name] = { id: v };
-      else if (c.kind === 'boolean') out[c.name] = !!v;
-      // pg hands timestamps over as Date; inside JSON they are ISO strings.
-      else out[c.name] = v instanceof Date ? v : new Date(v as string);
-    }
-    return out as T;
-  });
+  const map = rowMapper(em.getMetadata().get<T>(entity.name) as EntityMetadata);
+  const out = new Array<T>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = map(rows[i]!) as T;
+  return out;
+}
+
+type RowMapper = (raw: Record<string, unknown>) => Record<string, unknown>;
+const rowMappers = new WeakMap<EntityMetadata, RowMapper>();
+
+/** pg hands timestamps over as Date; inside JSON they are ISO strings. */
+function toDate(v: unknown): Date | null | undefined {
+  return v === null || v === undefined ? (v as null | undefined) : v instanceof Date ? v : new Date(v as string);
+}
+
+/**
+ * One function per entity that builds the lean object as a single object literal: every object
+ * of a page gets the same shape at once, instead of a property added per column in a loop (the
+ * loop was the largest self time of TeamCases after JSON.stringify). Generated from the
+ * entity's metadata only — property and column names, never data.
+ */
+function rowMapper(meta: EntityMetadata): RowMapper {
+  let map = rowMappers.get(meta);
+  if (!map) {
+    const q = JSON.stringify;
+    const body = rawColumns(meta)
+      .map((c) => {
+        const v = `raw[${q(c.field)}]`;
+        const value =
+          c.kind === 'plain'
+            ? v
+            : c.kind === 'ref'
+              ? `(${v} === null || ${v} === undefined ? null : { id: ${v} })`
+              : c.kind === 'boolean'
+                ? `(${v} === null || ${v} === undefined ? ${v} : !!${v})`
+                : `toDate(${v})`;
+        return `${q(c.name)}: ${value}`;
+      })
+      .join(',\n');
+    map = new Function('toDate', `return function leanRow(raw) { return {\n${body}\n}; };`)(toDate) as RowMapper;
+    rowMappers.set(meta, map);
+  }
+  return map;
 }
 
 /** The same as `leanRows`, through MikroORM's own result mapper: the reference the tests hold it to. */

@@ -105,7 +105,8 @@ export class AuditTrail {
   /** These READ rows were written by a `withReadInsert` statement: the flush leaves them out. */
   recordedReads(objectType: AuditedType, objectIds: Iterable<string>) {
     for (const id of objectIds) {
-      this.pending.delete(this.key({ action: AccessAction.READ, objectType, objectId: id, householdId: null }));
+      // Usually nothing is pending yet: the statement ran before the fields that read through loaders.
+      if (this.pending.size) this.pending.delete(this.key({ action: AccessAction.READ, objectType, objectId: id, householdId: null }));
       this.writtenReads.add(`${objectType}:${id}`);
     }
   }
