@@ -33,9 +33,26 @@ function prepare(sql: string): Prepared {
   return p;
 }
 
+/** The part of knex's client this needs: its pool (inside a transaction: the transaction's connection). */
+interface ConnectionSource {
+  acquireConnection(): Promise<{ query(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }> }>;
+  releaseConnection(connection: unknown): Promise<void>;
+}
+
 export async function sql<R = Record<string, unknown>>(em: EntityManager, text: string, params: readonly unknown[] = []): Promise<R[]> {
   const p = prepare(text);
   const runner = (em.getTransactionContext() as Knex.Transaction | undefined) ?? em.getKnex();
-  const result = (await runner.raw(p.text).options({ name: p.name, values: params })) as { rows: R[] };
-  return result.rows;
+  // Straight to the pg connection of knex's pool (a transaction's client hands out the
+  // transaction's connection and releases nothing): knex's raw builder and query runner around
+  // a ready statement cost ~0.1 ms of API CPU per statement, a tenth of a small request.
+  const source = runner.client as unknown as ConnectionSource;
+  // knex's own 'query' event, as its runner would emit it (what statement counters listen to);
+  // the text only, never the values.
+  em.getKnex().emit('query', { method: 'raw', sql: p.text, bindings: [], options: { name: p.name } });
+  const connection = await source.acquireConnection();
+  try {
+    return (await connection.query({ name: p.name, text: p.text, values: params })).rows as R[];
+  } finally {
+    await source.releaseConnection(connection);
+  }
 }
