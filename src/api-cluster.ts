@@ -27,10 +27,12 @@ export async function runApiPrimary(config: Config, log: Logger, count: number, 
   const db = await openDatabase(config, log);
   try {
     await prepare(db);
-  } finally {
-    // The primary keeps no connections: only the embedded server, if any, lives on in it.
-    await db.orm.close(true);
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
   }
+  // The primary keeps no connections: only the embedded server, if any, lives on in it.
+  await db.orm.close(true);
   const env = { DATABASE_URL: db.url, SEED_DEMO: 'false' };
   const workers = new Set<Worker>();
   let stopping = false;
