@@ -147,8 +147,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
 
     /**
      * Primes one household as `household` (and, with `__members`, `membersOfHousehold`) would
-     * load it, from the JSON of `leanJsonObject` (null: not visible), with their audit READs.
-     * For the one-statement reads (listCases, caseWithSelection).
+     * load it, from the JSON of `leanJsonObject` (null: not visible). For the one-statement reads
+     * (listCases, caseWithSelection), which write the READs of what they prime themselves
+     * (AuditTrail#withReadInsert); priming records none.
      */
     primeHousehold(id: string, json: Record<string, unknown> | null): void {
       if (householdCache.has(id)) return;
@@ -157,14 +158,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
         this.household.prime(id, null);
         return;
       }
-      const household = leanRows(em, Household, [json])[0]!;
-      audit.read('Household', household.id, household.id);
-      this.household.prime(id, household);
+      this.household.prime(id, leanRows(em, Household, [json])[0]!);
       const members = json.__members as Record<string, unknown>[] | undefined;
-      if (!members) return;
-      const residents = leanRows(em, Resident, members);
-      for (const r of residents) audit.read('Resident', r.id, r.household.id);
-      this.membersOfHousehold.prime(id, residents);
+      if (members) this.membersOfHousehold.prime(id, leanRows(em, Resident, members));
     },
 
     case: new Loader<string, Case | null>(async (ids) => {

@@ -72,19 +72,13 @@ interface RawColumn {
   field: string;
   kind: 'ref' | 'date' | 'boolean' | 'plain';
 }
-const rawColumnsCache = new WeakMap<EntityMetadata, RawColumn[]>();
-
+/** Computed once per entity, by rowMapper (which is cached). */
 function rawColumns(meta: EntityMetadata): RawColumn[] {
-  let cols = rawColumnsCache.get(meta);
-  if (!cols) {
-    cols = leanColumns(meta).map((c) => {
-      const prop = meta.properties[c.name as never] as { fieldNames: string[]; runtimeType?: string };
-      const kind = c.ref ? 'ref' : prop.runtimeType === 'Date' ? 'date' : prop.runtimeType === 'boolean' ? 'boolean' : 'plain';
-      return { name: c.name, field: prop.fieldNames[0]!, kind };
-    });
-    rawColumnsCache.set(meta, cols);
-  }
-  return cols;
+  return leanColumns(meta).map((c) => {
+    const prop = meta.properties[c.name as never] as { fieldNames: string[]; runtimeType?: string };
+    const kind = c.ref ? 'ref' : prop.runtimeType === 'Date' ? 'date' : prop.runtimeType === 'boolean' ? 'boolean' : 'plain';
+    return { name: c.name, field: prop.fieldNames[0]!, kind };
+  });
 }
 
 /**

@@ -111,7 +111,6 @@ export class AuditTrail {
     }
   }
 
-
   get size() {
     return this.pending.size;
   }

@@ -50,7 +50,8 @@ interface Part {
  * scope filter, order and shape as the loader it stands in for; the loaders are primed with the
  * results, so the field resolvers answer from them unchanged. The statement also writes the READ
  * rows the loaders would have recorded (one per case, household, member, assessment, consent,
- * referral and note of the page) in a data-modifying CTE, committed with the read itself. What
+ * referral and note of the page) in a data-modifying CTE, committed with the read itself;
+ * priming the loaders records none. What
  * is not selected is not read; fields under @skip/@include and notes after a cursor are left to
  * their resolvers.
  *
@@ -124,11 +125,7 @@ export async function caseWithSelection(
       audit: `select 'ZrmAssessment', z.id::text, (select household_id from c) from zrm z`,
       column: `coalesce((select json_agg(${json(ZrmAssessment, 'z')} order by z.assessed_at desc, z.id desc) from zrm z), '[]'::json)`,
       params: [],
-      prime: (value, c) => {
-        const rows = lean(ZrmAssessment, value as Json[]);
-        for (const z of rows) audit.read('ZrmAssessment', z.id, c.household.id);
-        loaders.zrmOfCase.prime(c.id, rows);
-      },
+      prime: (value, c) => loaders.zrmOfCase.prime(c.id, lean(ZrmAssessment, value as Json[])),
       audited: (value) => [['ZrmAssessment', (value as Json[]).map((z) => z.id as string)]],
     });
   }
@@ -157,9 +154,7 @@ export async function caseWithSelection(
       prime: (value, c) => {
         const list = value as Json[];
         if (withRecipient) list.forEach((k) => primeOrganisation(k.__recipient));
-        const rows = lean(Consent, list);
-        for (const k of rows) audit.read('Consent', k.id, c.household.id);
-        loaders.consentsOfHousehold.prime(c.household.id, rows);
+        loaders.consentsOfHousehold.prime(c.household.id, lean(Consent, list));
       },
     });
   }
@@ -178,9 +173,7 @@ export async function caseWithSelection(
       audited: (value) => (value ? [['Referral', [(value as Json).id as string]]] : []),
       prime: (value, c) => {
         if (withFrom && value) primeOrganisation((value as Json).__from);
-        const r = value ? lean(Referral, [value as Json])[0]! : null;
-        if (r) audit.read('Referral', r.id, r.household?.id ?? null);
-        loaders.referralOfCase.prime(c.id, r);
+        loaders.referralOfCase.prime(c.id, value ? lean(Referral, [value as Json])[0]! : null);
       },
     });
   }
@@ -202,9 +195,7 @@ export async function caseWithSelection(
       prime: (value, c) => {
         const page = value as { total: number; rows: Json[] };
         if (withAuthor) page.rows.forEach((n) => primeStaff(n.__author));
-        const rows = lean(CaseNote, page.rows);
-        for (const n of rows.slice(0, first)) audit.read('CaseNote', n.id, c.household.id);
-        loaders.notesOfCase(first, null).prime(c.id, { rows, totalCount: Number(page.total) });
+        loaders.notesOfCase(first, null).prime(c.id, { rows: lean(CaseNote, page.rows), totalCount: Number(page.total) });
       },
     });
   }

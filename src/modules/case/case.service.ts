@@ -147,8 +147,8 @@ export async function listCases(
   if (withZrm) audited.push(`select 'ZrmAssessment', z.id::text, e.household_id from zrm z join edges e on e.id = z.case_id`);
   const json = (entity: Parameters<typeof leanJsonObject>[1], alias: string, extra?: Record<string, string>) =>
     leanJsonObject(ctx.em, entity, alias, extra);
-  // What the statement wrote READs for (the trail must not write them again; the loaders' own
-  // READs of these objects, when primed below, are then no-ops).
+  // What the statement wrote READs for (the trail must not write them again when a loader reads
+  // one of these objects later in the request; priming the loaders below records no READs).
   const recordReads = (rows: Record<string, unknown>[]) => {
     const edges = rows.filter((r) => r.id !== null).slice(0, limit);
     ctx.audit.recordedReads('Case', edges.map((r) => r.id as string));
