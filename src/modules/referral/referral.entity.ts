@@ -44,6 +44,8 @@ export class Arrears {
 @Entity({ tableName: 'referral' })
 @Unique({ properties: ['from', 'externalId'] })
 @Index({ properties: ['team', 'receivedAt'] })
+// A case's referral (CaseDetail, the referralOfCase loader) is looked up by case.
+@Index({ properties: ['case'] })
 export class Referral extends BaseEntity<'status' | 'version'> {
   @Field(() => ReferralKind)
   @Enum({ items: () => ReferralKind })
