@@ -32,7 +32,11 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Flushes the request's batched audit rows and tags internal errors with the request id. */
+/**
+ * Flushes the request's batched audit rows and tags internal errors with the request id.
+ * What could not be recorded is not disclosed: when the flush fails, the answer's data is
+ * dropped and the client gets an INTERNAL_SERVER_ERROR (status 500) instead.
+ */
 export function auditPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
@@ -41,7 +45,13 @@ export function auditPlugin(): ApolloServerPlugin<Context> {
           try {
             await contextValue.audit.flush(contextValue.em);
           } catch (e) {
-            logger.error({ err: (e as Error).name, requestId: contextValue.requestId }, 'audit flush failed');
+            logger.error({ err: (e as Error).name, requestId: contextValue.requestId }, 'audit flush failed; the answer is withheld');
+            if (response.body.kind === 'single') {
+              response.body.singleResult = {
+                errors: [{ message: 'The access could not be recorded in the audit log, so nothing is disclosed. Try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+              };
+              response.http.status = 500;
+            }
           }
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
             response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
