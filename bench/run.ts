@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME[,NAME…]]
+ * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME[,NAME…]] [--tsx]
  *
  * The hub at city scale against a hand-written SQL baseline, over loopback:
  *
@@ -7,8 +7,9 @@
  *     postgres://postgres@127.0.0.1:5432/postgres), migrated and seeded with the utrecht-2015q2
  *     scenario at --size cases (default 100,000; --quick 2,000); reused when already seeded, and
  *     copied afresh for every run (voordeur_bench_<size>_run), so each run starts alike;
- *  2. the API as a child process in production mode (`node --import tsx src/main.ts --role api`,
- *     NODE_ENV=production, SEED_DEMO=false, RATE_LIMIT_PER_MINUTE=0, SQL_COUNT_HEADER=1,
+ *  2. the API as a child process in production mode — compiled JavaScript, as production runs it
+ *     (`npm run build` into bench/.build/<run>, removed afterwards; `--tsx`: the sources through
+ *     tsx instead), `main.js --role api`, NODE_ENV=production, SEED_DEMO=false, RATE_LIMIT_PER_MINUTE=0, SQL_COUNT_HEADER=1,
  *     API_PROCESSES=--processes) on a free port, and the baseline server (bench/baseline.ts) as
  *     another child with as many processes (--processes, default one per CPU, as a Node API is
  *     deployed: one process executes JavaScript on one core);
@@ -26,9 +27,10 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -110,7 +112,7 @@ export interface BenchRow {
   skipped?: string;
 }
 
-const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--out DIR] [--scenario NAME]
+const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--out DIR] [--scenario NAME] [--tsx]
 
   --size N         cases in the bench database (default 100000; --quick: 2000)
   --quick          a short run (small database, 2 s per measurement) for tests of the harness
@@ -123,6 +125,8 @@ const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--wa
   --out DIR        where the JSON goes (default bench/results)
   --scenario NAME  only these scenarios (repeatable or comma-separated; default: all but quarterReportLead):
                    ${ALL_SCENARIOS.join(', ')}
+  --tsx            run the API and the baseline from the TypeScript sources through tsx instead of
+                   compiled JavaScript (no build; tsx costs the API CPU on every request)
   -h, --help       this help`;
 
 function fail(message: string, code = 2): never {
@@ -135,7 +139,7 @@ function parseCli() {
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, processes: { type: 'string' }, out: { type: 'string' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, processes: { type: 'string' }, out: { type: 'string' }, tsx: { type: 'boolean' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -165,6 +169,7 @@ function parseCli() {
     connections: int('connections', 8, 1),
     processes: int('processes', quick ? 1 : os.availableParallelism(), 1),
     outDir: (values.out as string | undefined) ?? fileURLToPath(new URL('./results/', import.meta.url)),
+    tsx: !!values.tsx,
   };
 }
 
@@ -267,13 +272,14 @@ async function settle(url: string): Promise<void> {
  * stdout has said `readyText` `readyCount` times (every process listens, not just the first).
  */
 function startChild(
+  /** node's arguments: the script and its own. */
   args: string[],
   env: Record<string, string>,
   readyUrl: string,
   label: string,
   ready: { text: string; count: number } | null = null,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let said = 0;
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -363,10 +369,41 @@ function summarise(samples: Sample[]) {
   };
 }
 
+/**
+ * The programs the bench runs: compiled by scripts/build.mjs into a directory of this run's own
+ * (inside the project, where node_modules and package.json apply; a concurrent run or `npm run
+ * build` cannot touch it), or with `--tsx` the sources through tsx.
+ */
+async function programs(tsx: boolean, log: (s: string) => void): Promise<{ api: string[]; baseline: string[]; remove(): void }> {
+  if (tsx) return { api: ['--import', 'tsx', 'src/main.ts'], baseline: ['--import', 'tsx', 'bench/baseline.ts'], remove: () => {} };
+  const dir = path.join(ROOT, 'bench', '.build', `${process.pid}-${Date.now()}`);
+  const started = Date.now();
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/build.mjs', '--out-dir', dir], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  if (code !== 0) {
+    remove();
+    throw new Error(`the build failed (exit ${code})`);
+  }
+  log(`built the API into ${path.relative(ROOT, dir)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { api: [path.join(dir, 'src/main.js')], baseline: [path.join(dir, 'bench/baseline.js')], remove };
+}
+
 async function main(): Promise<void> {
   const cli = parseCli();
   const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
-  const runDb = await benchDatabase(cli.size, log);
+  // The build (~15 s) runs while the database is copied or seeded.
+  const [dbResult, programsResult] = await Promise.allSettled([benchDatabase(cli.size, log), programs(cli.tsx, log)]);
+  if (dbResult.status === 'rejected' || programsResult.status === 'rejected') {
+    if (dbResult.status === 'fulfilled') await dbResult.value.drop();
+    if (programsResult.status === 'fulfilled') programsResult.value.remove();
+    throw dbResult.status === 'rejected' ? dbResult.reason : (programsResult as PromiseRejectedResult).reason;
+  }
+  const runDb = dbResult.value;
+  const run = programsResult.value;
   const dbUrl = runDb.url;
   const config = parseConfig({ NODE_ENV: 'production', JWT_SECRET, BSN_KEY, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' });
 
@@ -413,7 +450,7 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   try {
     api = await startChild(
-      ['src/main.ts', '--role', 'api'],
+      [...run.api, '--role', 'api'],
       {
         NODE_ENV: 'production', JWT_SECRET, BSN_KEY, SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0', DATABASE_URL: dbUrl,
         PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info', SQL_COUNT_HEADER: '1', SIMULATORS: 'false',
@@ -424,7 +461,7 @@ async function main(): Promise<void> {
       // Every API process says so when it listens (the API logs nothing per request at info).
       { text: 'Voordeur is listening on', count: cli.processes },
     );
-    baseline = await startChild(['bench/baseline.ts'], { DATABASE_URL: dbUrl, PORT: String(basePort), BASELINE_PROCESSES: String(cli.processes) }, `http://127.0.0.1:${basePort}/none`, 'baseline', {
+    baseline = await startChild(run.baseline, { DATABASE_URL: dbUrl, PORT: String(basePort), BASELINE_PROCESSES: String(cli.processes) }, `http://127.0.0.1:${basePort}/none`, 'baseline', {
       text: 'baseline ready',
       count: cli.processes,
     });
@@ -487,6 +524,7 @@ async function main(): Promise<void> {
     await stop(api);
     await stop(baseline);
     await runDb.drop();
+    run.remove();
   }
 
   // ---- report --------------------------------------------------------------------------------
@@ -496,7 +534,9 @@ async function main(): Promise<void> {
     ...rows.map((r) => [r.scenario + (r.skipped ? ` (${r.skipped})` : ''), fmt(r.reqPerSec), fmt(r.p50Ms), fmt(r.p95Ms), fmt(r.sqlPerRequest), fmt(r.baselineReqPerSec), fmt(r.ratio)]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  process.stdout.write(`\n${cli.size} cases, ${cli.connections} connections, ${cli.processes} process(es) each, ${cli.duration} s per measurement in ${cli.rounds} alternating round(s), ${cli.warmup} s warm-up\n`);
+  process.stdout.write(
+    `\n${cli.size} cases, ${cli.connections} connections, ${cli.processes} process(es) each, ${cli.tsx ? 'sources through tsx' : 'compiled JavaScript'}, ${cli.duration} s per measurement in ${cli.rounds} alternating round(s), ${cli.warmup} s warm-up\n`,
+  );
   for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
   mkdirSync(cli.outDir, { recursive: true });
   const file = `${cli.outDir.replace(/\/?$/, '/')}${new Date().toISOString().replace(/[:.]/g, '-')}.json`;

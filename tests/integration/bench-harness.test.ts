@@ -4,7 +4,7 @@
  * and writes valid JSON. No timing is asserted: speed is what the benchmark reports.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,8 +80,8 @@ describe('SQL statements per request', () => {
   });
 });
 
-/** `npm run bench -- <args>`: its exit code and stdout (stderr is printed when it fails). */
-function runBench(args: string[]): Promise<{ code: number; stdout: string }> {
+/** `npm run bench -- <args>`: its exit code, stdout and pid (stderr is printed when it fails). */
+function runBench(args: string[]): Promise<{ code: number; stdout: string; pid: number }> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
@@ -98,7 +98,7 @@ function runBench(args: string[]): Promise<{ code: number; stdout: string }> {
     child.on('exit', (c) => {
       clearTimeout(timer);
       if (c !== 0) process.stderr.write(stderr);
-      resolve({ code: c ?? -1, stdout });
+      resolve({ code: c ?? -1, stdout, pid: child.pid! });
     });
   });
 }
@@ -106,9 +106,13 @@ function runBench(args: string[]): Promise<{ code: number; stdout: string }> {
 describe('npm run bench -- --quick', () => {
   it('completes and writes valid JSON', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'voordeur-bench-'));
+    const builds = fileURLToPath(new URL('../../bench/.build/', import.meta.url));
     try {
-      const { code } = await runBench(['--quick', '--duration', '1', '--out', out]);
+      const { code, stdout, pid } = await runBench(['--quick', '--duration', '1', '--out', out]);
       expect(code).toBe(0);
+      // It measured the compiled API, as production runs it, and removed its build afterwards.
+      expect(stdout).toContain('compiled JavaScript');
+      expect((existsSync(builds) ? readdirSync(builds) : []).filter((d) => d.startsWith(`${pid}-`))).toEqual([]);
       const files = readdirSync(out).filter((f) => f.endsWith('.json'));
       expect(files).toHaveLength(1);
       const rows = JSON.parse(readFileSync(path.join(out, files[0]!), 'utf8')) as Record<string, unknown>[];
@@ -124,12 +128,12 @@ describe('npm run bench -- --quick', () => {
     }
   }, 90_000);
 
-  it('runs the API and the baseline as two processes each with --processes 2', async () => {
+  it('runs the API and the baseline as two processes each with --processes 2 (here from the sources, --tsx)', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'voordeur-bench-'));
     try {
-      const { code, stdout } = await runBench(['--quick', '--processes', '2', '--scenario', 'teamCases', '--duration', '1', '--out', out]);
+      const { code, stdout } = await runBench(['--quick', '--processes', '2', '--tsx', '--scenario', 'teamCases', '--duration', '1', '--out', out]);
       expect(code).toBe(0);
-      expect(stdout).toContain('2 process(es) each');
+      expect(stdout).toContain('2 process(es) each, sources through tsx');
       const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
       const rows = JSON.parse(readFileSync(path.join(out, file!), 'utf8')) as { scenario: string; reqPerSec: number; sqlPerRequest: number }[];
       expect(rows).toMatchObject([{ scenario: 'teamCases', sqlPerRequest: 2 }]);

@@ -177,7 +177,9 @@ export async function listCases(
        ${withHousehold ? `, households as materialized (select h.id, ${json(Household, 'h', withMembers ? { __members: `coalesce(m.list, '[]'::json)` } : {})} as j
            from hh h ${withMembers ? 'left join members m on m.household_id = h.id' : ''})` : ''}
        select p.*, t.total as page_total
-         ${withCoordinator ? `, case when s.id is null then null else ${json(Staff, 's')} end as coordinator_json` : ''}
+         ${withCoordinator ? `, case when s.id is null then null
+             when row_number() over (partition by s.id order by p.registered_at desc, p.id desc) > 1 then null
+             else ${json(Staff, 's')} end as coordinator_json` : ''}
          ${withZrm ? `, case when z.id is null then null else ${json(ZrmAssessment, 'z')} end as zrm_json` : ''}
          ${withHousehold ? ', hj.j as household_json' : ''}
        from (select count(*) as total from "case" c where ${whereSql}) t
@@ -207,6 +209,8 @@ export async function listCases(
   for (const [i, { node }] of page.edges.entries()) {
     ctx.loaders.case.prime(node.id, node);
     const r = edges[i]!;
+    // Each coordinator comes once, on the first of its cases in page order (a page of 50 has a
+    // handful): the rest of its cases find it primed by then.
     const coordinator = r.coordinator_json as Record<string, unknown> | null;
     if (coordinator) ctx.loaders.staff.prime(coordinator.id as string, leanRows(ctx.em, Staff, [coordinator])[0]!);
     if (withZrm) {
