@@ -121,7 +121,11 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> 
     });
     req.on('end', () => (size > maxBytes ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
-    req.on('close', () => reject(tooLarge()));
+    // Closed before the body was complete: cut off (too large) or the client went away. (Not an
+    // Error per request: 'close' also follows every complete body, and an Error captures a stack.)
+    req.on('close', () => {
+      if (!req.complete) reject(tooLarge());
+    });
   });
 }
 
