@@ -1,5 +1,6 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
+import { getMetadataStorage } from 'type-graphql';
 
 /**
  * Lean reads for hot GraphQL paths: the same FilterQuery (so the same scope filters) as
@@ -150,10 +151,56 @@ export function leanRowsByDriver<T extends object>(em: EntityManager, entity: En
 }
 
 /**
- * `json_build_object(…)` of `entity`'s lean columns from table alias `alias`, keyed by column name
- * (as `alias.*` would name them), plus `extra` pairs; `leanRows` turns the parsed object into the
- * same plain object as a row of `alias.*` (datetimes from their JSON strings included). For
- * nesting rows of another table into one statement without carrying lazy columns along.
+ * The bookkeeping timestamps of BaseEntity are left out of the one-statement reads
+ * (`leanJsonObject`, `leanSelect`) unless the entity's GraphQL type shows them (CaseNote's
+ * `createdAt`, Referral's `updatedAt`): no field reads them there, and a page of cases carried
+ * ~400 of them — PostgreSQL formats each one, the API parses each one into a Date (round 5 of
+ * the README's benchmark section). Such an object has them `undefined`; the loaders' own reads
+ * (`leanFind`, `leanRows` of `x.*`) keep every column.
+ */
+const BOOKKEEPING = ['createdAt', 'updatedAt'];
+
+function shownByGraphQL(meta: EntityMetadata, property: string): boolean {
+  const storage = getMetadataStorage();
+  return (
+    storage.fields.some((f) => f.target === meta.class && f.name === property) ||
+    storage.fieldResolvers.some((r) => r.getObjectType?.() === meta.class && r.schemaName === property)
+  );
+}
+
+const readColumnsCache = new WeakMap<EntityMetadata, EntityMetadata['props']>();
+
+/** The properties a one-statement read selects: the lean columns but unshown bookkeeping. */
+function readProps(meta: EntityMetadata): EntityMetadata['props'] {
+  let props = readColumnsCache.get(meta);
+  if (!props) {
+    const names = new Set(leanColumns(meta).map((c) => c.name));
+    props = meta.props.filter((p) => names.has(p.name) && (!BOOKKEEPING.includes(p.name) || shownByGraphQL(meta, p.name)));
+    readColumnsCache.set(meta, props);
+  }
+  return props;
+}
+
+/** The properties a one-statement read of `entity` leaves out (its unshown bookkeeping). */
+export function omittedFromReads(em: EntityManager, entity: EntityClass<object>): string[] {
+  const meta = em.getMetadata().get(entity.name) as EntityMetadata;
+  const kept = new Set(readProps(meta).map((p) => p.name));
+  return leanColumns(meta).map((c) => c.name).filter((n) => !kept.has(n));
+}
+
+/** `alias."col", …`: the select list of a one-statement read of `entity` (instead of `alias.*`). */
+export function leanSelect(em: EntityManager, entity: EntityClass<object>, alias: string): string {
+  return readProps(em.getMetadata().get(entity.name) as EntityMetadata)
+    .flatMap((p) => p.fieldNames.map((f) => `${alias}."${f}"`))
+    .join(', ');
+}
+
+/**
+ * `json_build_object(…)` of `entity`'s columns as a one-statement read selects them (`leanSelect`)
+ * from table alias `alias`, keyed by column name (as `alias.*` would name them), plus `extra`
+ * pairs; `leanRows` turns the parsed object into the same plain object as a row of `alias.*`
+ * (datetimes from their JSON strings included). For nesting rows of another table into one
+ * statement without carrying lazy columns along.
  */
 const jsonPairsCache = new Map<string, string>();
 
@@ -162,11 +209,9 @@ export function leanJsonObject(em: EntityManager, entity: EntityClass<object>, a
   let base = jsonPairsCache.get(cacheKey);
   if (base === undefined) {
     const meta = em.getMetadata().get(entity.name) as EntityMetadata;
-    const names = new Set(leanColumns(meta).map((c) => c.name));
     // Numbers that the driver hands over as strings (numeric, bigint) stay strings: as text in the JSON.
     const asText = (p: EntityMetadata['props'][number]) => /^(numeric|decimal|bigint)/i.test(p.columnTypes?.[0] ?? '');
-    base = meta.props
-      .filter((p) => names.has(p.name))
+    base = readProps(meta)
       .flatMap((p) => p.fieldNames.map((f) => `'${f}', ${alias}."${f}"${asText(p) ? '::text' : ''}`))
       .join(', ');
     jsonPairsCache.set(cacheKey, base);

@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { leanJsonObject, leanRows } from '../../db/lean.js';
+import { leanJsonObject, leanRows, leanSelect } from '../../db/lean.js';
 import { sql } from '../../db/sql.js';
 import { scope } from '../../permissions/scope.js';
 import type { AuditedType } from '../audit/audit-trail.js';
@@ -207,7 +207,7 @@ export async function caseWithSelection(
   const row = await audit.withReadInsert(audited.join(' union all '), async (insert) => {
     const [found] = await sql<Json>(
       em,
-      `with c as (select c.* from "case" c where c.id = ? and ${caseSql.sql})
+      `with c as (select ${leanSelect(em, Case, 'c')} from "case" c where c.id = ? and ${caseSql.sql})
        ${ctes.map((t) => `, ${t.name} as (${t.sql})`).join('')}
        , audit as (${insert.sql} returning 1)
        select c.*${parts.map((p, i) => `, ${p.column} as part_${i}`).join('')} from c`,

@@ -8,7 +8,7 @@ import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
 import { decodeCursor, pageSize, toConnection } from '../common/connection.js';
-import { leanJsonObject, leanRows } from '../../db/lean.js';
+import { leanJsonObject, leanRows, leanSelect } from '../../db/lean.js';
 import { sql } from '../../db/sql.js';
 import { caseWithSelection } from './case-detail.js';
 import { Household } from '../household/household.entity.js';
@@ -164,7 +164,7 @@ export async function listCases(
     const rows = await sql<Record<string, unknown>>(
       ctx.em,
       `with page as (
-         select c.* from "case" c where ${whereSql} ${cursorSql} order by c.registered_at desc, c.id desc limit ?
+         select ${leanSelect(ctx.em, Case, 'c')} from "case" c where ${whereSql} ${cursorSql} order by c.registered_at desc, c.id desc limit ?
        ),
        edges as (select * from page order by registered_at desc, id desc limit ?)
        ${withHousehold ? `, hh as (select h.* from household h where h.id in (select household_id from edges) and ${householdSql.sql})` : ''}
