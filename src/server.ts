@@ -41,15 +41,19 @@ export function auditPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, operation }) {
           try {
             await contextValue.audit.flush(contextValue.em);
           } catch (e) {
             logger.error({ err: (e as Error).name, requestId: contextValue.requestId }, 'audit flush failed; the answer is withheld');
             if (response.body.kind === 'single') {
-              response.body.singleResult = {
-                errors: [{ message: 'The access could not be recorded in the audit log, so nothing is disclosed. Try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-              };
+              // A mutation's change has committed by now (its own audit rows with it): say so
+              // rather than invite a blind retry.
+              const message =
+                operation?.operation === 'mutation'
+                  ? 'The access could not be recorded in the audit log, so the answer is withheld. The change may have been saved: check before repeating it.'
+                  : 'The access could not be recorded in the audit log, so nothing is disclosed. Try again.';
+              response.body.singleResult = { errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
               response.http.status = 500;
             }
           }
