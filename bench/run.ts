@@ -27,7 +27,7 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -369,6 +369,20 @@ function summarise(samples: Sample[]) {
   };
 }
 
+/** Builds left behind by runs that were killed (their process is gone); a running one's stays. */
+function sweepAbandonedBuilds(builds: string): void {
+  if (!existsSync(builds)) return;
+  for (const name of readdirSync(builds)) {
+    const pid = Number(/^(\d+)-\d+$/.exec(name)?.[1]);
+    if (!pid) continue;
+    try {
+      process.kill(pid, 0); // still running
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(path.join(builds, name), { recursive: true, force: true });
+    }
+  }
+}
+
 /**
  * The programs the bench runs: compiled by scripts/build.mjs into a directory of this run's own
  * (inside the project, where node_modules and package.json apply; a concurrent run or `npm run
@@ -376,7 +390,9 @@ function summarise(samples: Sample[]) {
  */
 async function programs(tsx: boolean, log: (s: string) => void): Promise<{ api: string[]; baseline: string[]; remove(): void }> {
   if (tsx) return { api: ['--import', 'tsx', 'src/main.ts'], baseline: ['--import', 'tsx', 'bench/baseline.ts'], remove: () => {} };
-  const dir = path.join(ROOT, 'bench', '.build', `${process.pid}-${Date.now()}`);
+  const builds = path.join(ROOT, 'bench', '.build');
+  sweepAbandonedBuilds(builds);
+  const dir = path.join(builds, `${process.pid}-${Date.now()}`);
   const started = Date.now();
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/build.mjs', '--out-dir', dir], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });

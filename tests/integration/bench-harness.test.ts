@@ -3,8 +3,8 @@
  * (counted by the SQL_COUNT_HEADER query counter), and `npm run bench -- --quick` completes
  * and writes valid JSON. No timing is asserted: speed is what the benchmark reports.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,12 +107,18 @@ describe('npm run bench -- --quick', () => {
   it('completes and writes valid JSON', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'voordeur-bench-'));
     const builds = fileURLToPath(new URL('../../bench/.build/', import.meta.url));
+    // A build left behind by a run that was killed: the process that made it is gone.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const abandoned = path.join(builds, `${gone}-1`);
+    mkdirSync(abandoned, { recursive: true });
     try {
       const { code, stdout, pid } = await runBench(['--quick', '--duration', '1', '--out', out]);
       expect(code).toBe(0);
-      // It measured the compiled API, as production runs it, and removed its build afterwards.
+      // It measured the compiled API, as production runs it, removed its build afterwards and
+      // swept the abandoned one.
       expect(stdout).toContain('compiled JavaScript');
       expect((existsSync(builds) ? readdirSync(builds) : []).filter((d) => d.startsWith(`${pid}-`))).toEqual([]);
+      expect(existsSync(abandoned)).toBe(false);
       const files = readdirSync(out).filter((f) => f.endsWith('.json'));
       expect(files).toHaveLength(1);
       const rows = JSON.parse(readFileSync(path.join(out, files[0]!), 'utf8')) as Record<string, unknown>[];
