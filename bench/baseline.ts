@@ -132,14 +132,15 @@ function primary(count: number): void {
   let stopping = false;
   for (let i = 0; i < count; i++) cluster.fork();
   const stop = () => {
+    stopping = true;
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     const check = setInterval(() => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0), 50);
     setTimeout(() => process.exit(0), 5000).unref();
     check.unref();
   };
   cluster.on('exit', (_w, code) => code !== 0 && !stopping && process.exit(1));
-  process.on('SIGTERM', () => ((stopping = true), stop()));
-  process.on('SIGINT', () => ((stopping = true), stop()));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -112,7 +112,7 @@ export interface BenchRow {
   skipped?: string;
 }
 
-const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--out DIR] [--scenario NAME] [--tsx]
+const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME] [--tsx]
 
   --size N         cases in the bench database (default 100000; --quick: 2000)
   --quick          a short run (small database, 2 s per measurement) for tests of the harness

@@ -11,9 +11,9 @@ import { getMetadataStorage } from 'type-graphql';
  * roles — this replaces the wrapper with a direct call of the method on one instance, with the
  * parameters in their declared order. The root is passed as it is: type-graphql would copy it
  * into an instance of the parameter's class only where decorator metadata is emitted (vitest's
- * transform does, tsx does not — so production never did), and these methods read properties. Everything else (arguments,
- * validation, middlewares) keeps type-graphql's resolver. Run it on the built schema before
- * the permission guard wraps the fields.
+ * transform does; tsx and `npm run build` do not, so production never did), and these methods
+ * read properties. Everything else (arguments, validation, middlewares) keeps type-graphql's
+ * resolver. Run it on the built schema before the permission guard wraps the fields.
  */
 
 interface ParamMetadata {

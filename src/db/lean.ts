@@ -168,15 +168,15 @@ function shownByGraphQL(meta: EntityMetadata, property: string): boolean {
   );
 }
 
-const readColumnsCache = new WeakMap<EntityMetadata, EntityMetadata['props']>();
+const readPropsCache = new WeakMap<EntityMetadata, EntityMetadata['props']>();
 
 /** The properties a one-statement read selects: the lean columns but unshown bookkeeping. */
 function readProps(meta: EntityMetadata): EntityMetadata['props'] {
-  let props = readColumnsCache.get(meta);
+  let props = readPropsCache.get(meta);
   if (!props) {
     const names = new Set(leanColumns(meta).map((c) => c.name));
     props = meta.props.filter((p) => names.has(p.name) && (!BOOKKEEPING.includes(p.name) || shownByGraphQL(meta, p.name)));
-    readColumnsCache.set(meta, props);
+    readPropsCache.set(meta, props);
   }
   return props;
 }
