@@ -32,7 +32,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { parseConfig } from '../src/config.js';
@@ -40,66 +40,13 @@ import { signToken } from '../src/auth/jwt.js';
 import { initOrm, migrate } from '../src/db/database.js';
 import { SQL_COUNT_HEADER } from '../src/sql-count.js';
 import { seedScenario, BASE_CASES } from '../seeds/scenario.js';
-import { DEMO_ANALYST_EMAIL, demoEmails, loadTeamsReference } from '../seeds/demo.js';
-import { BASELINE_SQL } from './baseline.js';
+import { ALL_SCENARIOS, opOf, scenarioPlans, SCENARIOS, type Scenario } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-0123456789';
 const BSN_KEY = 'bench-bsn-key-that-is-long-enough-0123456789abcdef';
 
-const OPS = {
-  teamCases: `query TeamCases($teamId: ID!, $status: [CaseStatus!], $first: Int, $after: String) {
-  cases(filter: { teamId: $teamId, status: $status }, first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node { id status registeredAt startedAt coordinator { id name }
-      household { id address { postcode } members { givenName familyName } }
-      latestZrm { assessedAt scores { domain score } } } }
-  }
-}`,
-  caseDetail: `query CaseDetail($id: ID!) {
-  case(id: $id) {
-    id status registeredAt firstContactAt startedAt closedAt closureReason referralSource
-    coordinator { id name }
-    team { id code }
-    household { id address { street houseNumber postcode city } members { id givenName familyName birthDate bsnLast4 phone } }
-    goals { id description domain status }
-    notes(first: 20) { totalCount edges { node { id body createdAt author { name } } } }
-    zrmAssessments { id assessedAt version kind scores { domain score } }
-    careAllocations { id provision form decision }
-    consents { id purpose grantedAt revokedAt recipient { id name } }
-    referral { id kind externalId status from { id name } }
-  }
-}`,
-  referralStatus: `query ReferralStatus($id: ID!) {
-  referral(id: $id) { id externalId status updatedAt contactPerson { name phone } }
-}`,
-  volunteerCandidates: `query VolunteerCandidates($requestId: ID!, $first: Int) {
-  volunteerCandidates(requestId: $requestId, first: $first) {
-    score reasons volunteer { id givenName skills languages activeMatches } distanceKm
-  }
-}`,
-  quarterReport: `query QuarterReport($period: String!, $teamId: ID) {
-  quarterReport(period: $period, teamId: $teamId) {
-    period suppressed
-    caseCounts { withoutStartDate startedInPeriod runningInPeriod closedInPeriod }
-    perTeam { team { code name } started running closed }
-    referralSources { source count share }
-    selfReferralShare
-    closureReasons { reason count share }
-    zrm { version assessments domains { domain distribution { score count share } } }
-    averageDaysToFirstContact averageClientRating selfReliantAfterClosureShare
-    feedback { complaints resolvedComplaints pendingComplaints unfoundedComplaints compliments }
-    careAllocations { investigations pgb zin pgbProvisionallyGrantedShare }
-    informalCare { ambassadors casesDiscussed informalCarePossible possibleShare activeVolunteers activeMatches }
-  }
-}`,
-} as const;
-type Scenario = keyof typeof OPS | 'quarterReportLead';
-/** The default run; quarterReportLead only on request (--scenario). */
-export const SCENARIOS = Object.keys(OPS) as Scenario[];
-const ALL_SCENARIOS: Scenario[] = [...SCENARIOS, 'quarterReportLead'];
-const opOf = (s: Scenario) => OPS[s === 'quarterReportLead' ? 'quarterReport' : s];
+
 
 export interface BenchRow {
   scenario: Scenario;
@@ -426,36 +373,7 @@ async function main(): Promise<void> {
   // ---- who and what to ask ---------------------------------------------------------------
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
-  const one = async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0] as T;
-  const teamCode = loadTeamsReference().teams[0]!.code;
-  const team = await one<{ id: string }>('select id from team where code = $1', [teamCode]);
-  const lead = await one<{ id: string }>('select id from staff where email = $1', [demoEmails.lead(teamCode)]);
-  const analyst = await one<{ id: string }>('select id from staff where email = $1', [DEMO_ANALYST_EMAIL]);
-  const detailCase = await one<{ id: string }>(
-    `select c.id from "case" c where c.team_id = $1 and c.status = 'ACTIVE' order by (select count(*) from care_allocation a where a.case_id = c.id) desc, c.registered_at desc limit 1`,
-    [team.id],
-  );
-  const referral = await one<{ id: string; from_id: string }>(`select r.id, r.from_id from referral r join organisation o on o.id = r.from_id where o.code = 'gp-de-linde' order by r.received_at desc limit 1`);
-  const request = await one<{ id: string; team_id: string }>(`select id, team_id from informal_care_request where status = 'OPEN' order by created_at desc limit 1`);
-  const ambassador = await one<{ id: string; organisation_id: string }>(
-    `select s.id, s.organisation_id from staff s join staff_team st on st.staff_id = s.id where s.role = 'AMBASSADOR' and st.team_id = $1 limit 1`,
-    [request.team_id],
-  );
-  await db.end();
-
-  const token = (id: string) => signToken(config, id);
-  const plan: Record<Scenario, { token: string; variables: Record<string, unknown>; baseline: Record<string, unknown> }> = {
-    teamCases: { token: await token(lead.id), variables: { teamId: team.id, first: 50 }, baseline: { teamId: team.id, first: 50 } },
-    caseDetail: { token: await token(lead.id), variables: { id: detailCase.id }, baseline: { id: detailCase.id } },
-    referralStatus: { token: await token(referral.from_id), variables: { id: referral.id }, baseline: { id: referral.id, organisationId: referral.from_id } },
-    volunteerCandidates: {
-      token: await token(ambassador.id),
-      variables: { requestId: request.id, first: 10 },
-      baseline: { requestId: request.id, first: 10, organisationId: ambassador.organisation_id },
-    },
-    quarterReport: { token: await token(analyst.id), variables: { period: '2015-Q2' }, baseline: { period: '2015-Q2' } },
-    quarterReportLead: { token: await token(lead.id), variables: { period: '2015-Q2' }, baseline: { period: '2015-Q2', teamIds: [team.id] } },
-  };
+  const plan = await scenarioPlans(db, (id) => signToken(config, id)).finally(() => db.end());
 
   // ---- the API and the baseline ------------------------------------------------------------
   const apiPort = await freePort();
@@ -505,6 +423,8 @@ async function main(): Promise<void> {
       const sqlPerRequest = Number(probe.headers.get(SQL_COUNT_HEADER));
       const baseProbe = await fetch(`http://127.0.0.1:${basePort}/${scenario}`, { method: 'POST', body: JSON.stringify(p.baseline) });
       if (baseProbe.status !== 200) throw new Error(`${scenario}: baseline failed: ${await baseProbe.text()}`);
+      // Like for like, on this database too: the baseline must answer exactly what the API answered.
+      if (!isDeepStrictEqual(await baseProbe.json(), answer)) throw new Error(`${scenario}: the baseline's answer differs from the API's (bench/baseline.ts)`);
 
       // Both sides measured warm (JIT-compiled, pools and plan caches filled), after a warm-up each,
       // and in alternating rounds (API, baseline, baseline, API, …) so that a slower stretch of a
