@@ -60,6 +60,8 @@ teams as (select t.id, t.code, t.name, coalesce((s->>'ws')::float8, 0) ws, coale
 cells as (select teams.*, (case when $4::boolean and st between 1 and 4 then null else st end) s_st,
     (case when $4::boolean and ru between 1 and 4 then null else ru end) s_ru, (case when $4::boolean and cl between 1 and 4 then null else cl end) s_cl
   from teams),
+-- The score cells once as rows (the distributions look up ~65 of them).
+scores as (select x->>'v' v, x->>'d' d, (x->>'s')::int s, sum((x->>'n')::float8) n from q, json_array_elements(q.f->'scores') x group by 1, 2, 3),
 n as (select f,
     ${sumOf('sources', 'n')} started, ${sumOf('closure', 'n')} closed,
     ${sumOf('closure', 'rs')} rs, ${sumOf('closure', 'rn')} rn, ${sumOf('closure', 'sr')} sr, ${sumOf('closure', 'srn')} srn,
@@ -79,8 +81,8 @@ select json_build_object('data', json_build_object('quarterReport', json_build_o
       from unnest(${textArray(Object.values(ClosureReason))}) with ordinality u(k, i), lateral ${sumOf('closure', 'n', `x->>'k' = k`)} cs(c)),
   'zrm', (select coalesce(json_agg(json_build_object('version', v, 'assessments', a, 'domains', (
         select json_agg(json_build_object('domain', d, 'distribution', (
-            select json_agg(json_build_object('score', sc, 'count', c, 'share', ${share('c', 'a')}) order by sc)
-            from generate_series(1, 5) sc, lateral ${sumOf('scores', 'n', `x->>'v' = v and x->>'d' = d and (x->>'s')::int = sc`)} cs(c))) order by j)
+            select json_agg(json_build_object('score', sc, 'count', coalesce(s.n, 0), 'share', ${share('coalesce(s.n, 0)', 'a')}) order by sc)
+            from generate_series(1, 5) sc left join scores s on s.v = u.v and s.d = w.d and s.s = sc)) order by j)
         from unnest(case v ${ZRM_VERSIONS.map((v) => `when '${v}' then ${textArray(ZRM_DOMAINS[v])}`).join(' ')} end) with ordinality w(d, j))) order by i), '[]')
       from unnest(${textArray(ZRM_VERSIONS)}) with ordinality u(v, i), lateral ${sumOf('zrm', 'n', `x->>'v' = v`)} za(a) where a > 0),
   'averageDaysToFirstContact', ${average(`(f->'contact'->>'d')::float8`, `(f->'contact'->>'n')::float8`)},
@@ -162,7 +164,8 @@ select json_build_object('data', json_build_object('cases', json_build_object(
 centroid as (select key as area, (value->>'lat')::float8 as lat, (value->>'lon')::float8 as lon from jsonb_each($5::jsonb)),
 live as (select m.volunteer_id, count(*)::int as live, bool_or(m.request_id = $1) as here,
     bool_or(m.status = 'ACTIVE' and c.household_id = (select household_id from req)) as helps
-  from volunteer_match m join informal_care_request r on r.id = m.request_id join "case" c on c.id = r.case_id
+  from volunteer_match m join volunteer mv on mv.id = m.volunteer_id and mv.organisation_id = $3
+  join informal_care_request r on r.id = m.request_id join "case" c on c.id = r.case_id
   where m.status in ('PROPOSED', 'ACCEPTED', 'ACTIVE') group by m.volunteer_id),
 cand as (
   select v.id, v.given_name, v.skills, v.languages as langs, v.max_matches, coalesce(l.live, 0) as live, coalesce(l.helps, false) as helps,
