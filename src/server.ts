@@ -22,7 +22,7 @@ import { redisState } from './redis.js';
 import { logger } from './logger.js';
 import { armorOptions, graphqlLimits, parseOptions } from './graphql-limits.js';
 import { createRateLimiter } from './rate-limit.js';
-import { SQL_COUNT_HEADER, withSqlCounter } from './sql-count.js';
+import { SQL_COUNT_HEADER, wantsSqlCount, withSqlCounter } from './sql-count.js';
 import { renderMetrics } from './jobs/metrics.js';
 
 export interface App {
@@ -240,8 +240,9 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: () => buildContext(req, subject),
       });
-    // Benchmarks only (SQL_COUNT_HEADER): statements this request sent, viewer and audit included.
-    const result = config.SQL_COUNT_HEADER
+    // Benchmarks only (SQL_COUNT_HEADER, and the request asks): statements this request sent,
+    // viewer and audit included.
+    const result = config.SQL_COUNT_HEADER && wantsSqlCount(req.headers)
       ? await withSqlCounter(async (counter) => {
           const r = await execute();
           res.setHeader(SQL_COUNT_HEADER, String(counter.statements));

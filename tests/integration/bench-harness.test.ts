@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/app.js';
+import { sqlCountingActive } from '../../src/sql-count.js';
 import { adminDatabaseUrl } from '../helpers/db.js';
 import { buildCase, buildHousehold, buildStaff, buildTeam, buildZrm } from '../../seeds/factories.js';
 import { Rng } from '../../seeds/random.js';
@@ -53,7 +54,7 @@ describe('SQL statements per request', () => {
   async function statements(first: number): Promise<number> {
     const res = await fetch(hub.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-sql-count': '1' },
       body: JSON.stringify({ query: TEAM_CASES, variables: { teamId, first } }),
     });
     const body = (await res.json()) as { data?: { cases: { edges: unknown[] } }; errors?: unknown };
@@ -69,10 +70,26 @@ describe('SQL statements per request', () => {
     expect(hundred).toBe(ten);
   });
 
+  it('counts only the requests that ask, and switches its async context tracking off after them', async () => {
+    expect(sqlCountingActive()).toBe(false);
+    const res = await fetch(hub.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: TEAM_CASES, variables: { teamId, first: 10 } }),
+    });
+    expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+    expect(res.headers.get('x-sql-statements')).toBeNull();
+    // Counted requests running side by side each get their own count; then tracking is off.
+    const [a, b] = await Promise.all([statements(10), statements(10)]);
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBe(a);
+    expect(sqlCountingActive()).toBe(false);
+  });
+
   it('is off by default: no header', async () => {
     const plain = await startTestHub();
     try {
-      const res = await fetch(plain.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const res = await fetch(plain.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sql-count': '1' }, body: JSON.stringify({ query: '{ __typename }' }) });
       expect(res.headers.get('x-sql-statements')).toBeNull();
     } finally {
       await plain.stop();
