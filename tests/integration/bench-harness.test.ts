@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/app.js';
 import { sqlCountingActive } from '../../src/sql-count.js';
 import { adminDatabaseUrl } from '../helpers/db.js';
+import { withAdmin } from '../../bench/database.js';
 import { buildCase, buildHousehold, buildStaff, buildTeam, buildZrm } from '../../seeds/factories.js';
 import { Rng } from '../../seeds/random.js';
 import { CaseStatus, Role, ZrmKind, ZrmVersion } from '../../src/modules/common/enums.js';
@@ -121,6 +122,17 @@ function runBench(args: string[]): Promise<{ code: number; stdout: string; pid: 
 }
 
 describe('npm run bench -- --quick', () => {
+  // The harness keeps its seeded template (voordeur_bench_2000 for --quick) for later runs; the
+  // test leaves nothing behind, so it drops the template again when it was the one that made it.
+  const template = 'voordeur_bench_2000';
+  let templateExisted = true;
+  beforeAll(async () => {
+    templateExisted = await withAdmin(adminDatabaseUrl(), async (c) => (await c.query('select 1 from pg_database where datname = $1', [template])).rowCount === 1);
+  });
+  afterAll(async () => {
+    if (!templateExisted) await withAdmin(adminDatabaseUrl(), (c) => c.query(`drop database if exists "${template}" with (force)`));
+  });
+
   it('completes and writes valid JSON', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'voordeur-bench-'));
     const builds = fileURLToPath(new URL('../../bench/.build/', import.meta.url));
