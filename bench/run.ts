@@ -47,8 +47,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-0123456789';
 const BSN_KEY = 'bench-bsn-key-that-is-long-enough-0123456789abcdef';
 
-
-
 export interface BenchRow {
   scenario: Scenario;
   reqPerSec: number | null;
