@@ -3,9 +3,10 @@
  * that returns the same JSON document the API answers (json_agg/json_build_object over pg), and
  * a tiny HTTP server that runs them (`node --import tsx bench/baseline.ts`, env DATABASE_URL,
  * PORT, BASELINE_PROCESSES — as many processes as the API gets, default 1): POST /<scenario>
- * with the scenario's variables as the JSON body.
+ * with the scenario's variables as the JSON body; POST /floor/caseDetail (env JWT_SECRET) is
+ * CaseDetail's compliant floor (bench/floor.ts).
  *
- * No authentication, no permission checks, no audit rows: the floor for the same answer. "The
+ * No authentication, no permission checks, no audit rows: the least work for the same answer. "The
  * same" is exact — cursors, timestamp formats, list orders, the matching's scores and reasons,
  * the report's rounding and suppression — and tests/integration/bench-baseline.test.ts holds
  * every statement to the API's answer, so a ratio never compares the API with less work.
@@ -19,6 +20,7 @@ import { centroidOf, knownAreas } from '../src/modules/informal-care/geo.js';
 import { vogValidFrom } from '../src/modules/informal-care/matching.js';
 import { ClosureReason, ReferralSource, ZrmVersion } from '../src/modules/common/enums.js';
 import { ZRM_DOMAINS } from '../src/modules/case/zrm-domains.js';
+import { caseDetailFloor } from './floor.js';
 
 /** A timestamptz as the API's DateTime scalar writes it (JavaScript's toISOString: UTC, milliseconds, Z). */
 const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -100,26 +102,11 @@ select json_build_object('data', json_build_object('quarterReport', json_build_o
     'possibleShare', ${share('n.possible', 'n.discussed')}, 'activeVolunteers', (f->>'volunteers')::float8, 'activeMatches', (f->>'matches')::float8)
 ))) as body from n`;
 
-export const BASELINE_SQL: Record<string, { sql: string; params: (v: Record<string, any>) => unknown[] }> = {
-  teamCases: {
-    params: (v) => [v.teamId, v.first ?? 50],
-    sql: `with page as (select * from "case" where team_id = $1 order by registered_at desc, id desc limit $2 + 1)
-select json_build_object('data', json_build_object('cases', json_build_object(
-  'totalCount', (select count(*) from "case" where team_id = $1),
-  'pageInfo', json_build_object('hasNextPage', (select count(*) from page) > $2,
-    'endCursor', (select ${cursor('registered_at', 'id')} from (select id, registered_at from page order by registered_at desc, id desc limit $2) l order by registered_at, id limit 1)),
-  'edges', (select coalesce(json_agg(json_build_object('cursor', ${cursor('p.registered_at', 'p.id')}, 'node', json_build_object(
-      'id', p.id, 'status', p.status, 'registeredAt', ${iso('p.registered_at')}, 'startedAt', ${iso('p.started_at')},
-      'coordinator', (select json_build_object('id', s.id, 'name', s.name) from staff s where s.id = p.coordinator_id),
-      'household', (select json_build_object('id', h.id, 'address', json_build_object('postcode', h.postcode),
-          'members', (select coalesce(json_agg(json_build_object('givenName', r.given_name, 'familyName', r.family_name) order by r.birth_date, r.id), '[]') from resident r where r.household_id = h.id))
-        from household h where h.id = p.household_id),
-      'latestZrm', (select json_build_object('assessedAt', ${iso('z.assessed_at')}, 'scores', z.scores) from zrm_assessment z where z.case_id = p.id order by z.assessed_at desc, z.id desc limit 1)
-    )) order by p.registered_at desc, p.id desc), '[]') from (select * from page order by registered_at desc, id desc limit $2) p)))) as body`,
-  },
-  caseDetail: {
-    params: (v) => [v.id],
-    sql: `select json_build_object('data', json_build_object('case', (select json_build_object(
+/**
+ * CaseDetail's answer for case $1, in one statement. `scope`: more conditions on the case `c`
+ * (the compliant floor of bench/floor.ts restricts it to the viewer's teams; the baseline has none).
+ */
+export const caseDetailSql = (scope = '') => `select json_build_object('data', json_build_object('case', (select json_build_object(
   'id', c.id, 'status', c.status, 'registeredAt', ${iso('c.registered_at')}, 'firstContactAt', ${iso('c.first_contact_at')}, 'startedAt', ${iso('c.started_at')},
   'closedAt', ${iso('c.closed_at')}, 'closureReason', c.closure_reason, 'referralSource', c.referral_source,
   'coordinator', (select json_build_object('id', s.id, 'name', s.name) from staff s where s.id = c.coordinator_id),
@@ -140,7 +127,28 @@ select json_build_object('data', json_build_object('cases', json_build_object(
     from consent k join resident r on r.id = k.resident_id where r.household_id = c.household_id),
   'referral', (select json_build_object('id', f.id, 'kind', f.kind, 'externalId', f.external_id, 'status', f.status,
       'from', (select json_build_object('id', o.id, 'name', o.name) from organisation o where o.id = f.from_id)) from referral f where f.case_id = c.id order by f.received_at, f.id limit 1)
-) from "case" c where c.id = $1))) as body`,
+) from "case" c where c.id = $1${scope}))) as body`;
+
+export const BASELINE_SQL: Record<string, { sql: string; params: (v: Record<string, any>) => unknown[] }> = {
+  teamCases: {
+    params: (v) => [v.teamId, v.first ?? 50],
+    sql: `with page as (select * from "case" where team_id = $1 order by registered_at desc, id desc limit $2 + 1)
+select json_build_object('data', json_build_object('cases', json_build_object(
+  'totalCount', (select count(*) from "case" where team_id = $1),
+  'pageInfo', json_build_object('hasNextPage', (select count(*) from page) > $2,
+    'endCursor', (select ${cursor('registered_at', 'id')} from (select id, registered_at from page order by registered_at desc, id desc limit $2) l order by registered_at, id limit 1)),
+  'edges', (select coalesce(json_agg(json_build_object('cursor', ${cursor('p.registered_at', 'p.id')}, 'node', json_build_object(
+      'id', p.id, 'status', p.status, 'registeredAt', ${iso('p.registered_at')}, 'startedAt', ${iso('p.started_at')},
+      'coordinator', (select json_build_object('id', s.id, 'name', s.name) from staff s where s.id = p.coordinator_id),
+      'household', (select json_build_object('id', h.id, 'address', json_build_object('postcode', h.postcode),
+          'members', (select coalesce(json_agg(json_build_object('givenName', r.given_name, 'familyName', r.family_name) order by r.birth_date, r.id), '[]') from resident r where r.household_id = h.id))
+        from household h where h.id = p.household_id),
+      'latestZrm', (select json_build_object('assessedAt', ${iso('z.assessed_at')}, 'scores', z.scores) from zrm_assessment z where z.case_id = p.id order by z.assessed_at desc, z.id desc limit 1)
+    )) order by p.registered_at desc, p.id desc), '[]') from (select * from page order by registered_at desc, id desc limit $2) p)))) as body`,
+  },
+  caseDetail: {
+    params: (v) => [v.id],
+    sql: caseDetailSql(),
   },
   referralStatus: {
     params: (v) => [v.id, v.organisationId],
@@ -224,10 +232,26 @@ async function main(): Promise<void> {
     max: Number(process.env.DB_POOL_MAX ?? 10),
     options: '-c plan_cache_mode=force_generic_plan',
   });
+  // The floor (bench/floor.ts) verifies the API's tokens: the same secret and issuer.
+  const floor = { secret: new TextEncoder().encode(process.env.JWT_SECRET ?? ''), issuer: process.env.JWT_ISSUER ?? 'voordeur' };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.url === '/floor/caseDetail') {
+        const header = req.headers['x-request-id'];
+        const vars = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+        caseDetailFloor(pool, floor, req.headers.authorization, vars, typeof header === 'string' ? header : undefined)
+          .then((a) => {
+            res.writeHead(a.status, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(a.body));
+          })
+          .catch((e: Error) => {
+            res.writeHead(500, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: e.message }));
+          });
+        return;
+      }
       const scenario = BASELINE_SQL[(req.url ?? '/').slice(1)];
       if (!scenario) {
         res.writeHead(404).end();

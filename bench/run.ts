@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME[,NAME…]] [--tsx]
+ * npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME[,NAME…]] [--floor] [--tsx]
  *
  * The hub at city scale against a hand-written SQL baseline, over loopback:
  *
@@ -20,14 +20,17 @@
  *     against the API, then against the baseline, with the same connections and duration.
  *     `--scenario` runs only the named ones (repeatable or comma-separated), and also offers
  *     quarterReportLead (QuarterReport 2015-Q2 as the team lead of one team, not in the default run).
+ *     `--floor` also measures CaseDetail's compliant floor (bench/floor.ts) in the same rounds.
  *
  * Prints a table and writes bench/results/<timestamp>.json: an array of
  * {scenario, reqPerSec, p50Ms, p95Ms, sqlPerRequest, baselineReqPerSec, ratio} (ratio = API
  * req/s ÷ baseline req/s; a scenario whose operation the API does not offer yet has
- * `skipped: "not available"` and null numbers).
+ * `skipped: "not available"` and null numbers; with --floor, caseDetail also has floorReqPerSec and
+ * floorRatio = floor req/s ÷ baseline req/s).
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -41,7 +44,7 @@ import { signToken } from '../src/auth/jwt.js';
 import { initOrm, migrate } from '../src/db/database.js';
 import { SQL_COUNT_HEADER, SQL_COUNT_REQUEST_HEADER } from '../src/sql-count.js';
 import { seedScenario, BASE_CASES } from '../seeds/scenario.js';
-import { ALL_SCENARIOS, opOf, scenarioPlans, SCENARIOS, type Scenario } from './scenarios.js';
+import { ALL_SCENARIOS, opOf, scenarioPlans, SCENARIOS, type Scenario, type ScenarioPlan } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-0123456789';
@@ -56,9 +59,12 @@ export interface BenchRow {
   baselineReqPerSec: number | null;
   ratio: number | null;
   skipped?: string;
+  /** --floor, caseDetail only: CaseDetail's compliant floor (bench/floor.ts) and its ratio to the baseline. */
+  floorReqPerSec?: number;
+  floorRatio?: number | null;
 }
 
-const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME] [--tsx]
+const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME] [--floor] [--tsx]
 
   --size N         cases in the bench database (default 100000; --quick: 2000)
   --quick          a short run (small database, 2 s per measurement) for tests of the harness
@@ -71,6 +77,8 @@ const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--wa
   --out DIR        where the JSON goes (default bench/results)
   --scenario NAME  only these scenarios (repeatable or comma-separated; default: all but quarterReportLead):
                    ${ALL_SCENARIOS.join(', ')}
+  --floor          also measure CaseDetail's compliant floor (bench/floor.ts: token, viewer, the
+                   baseline's statement with the API's READ rows, committed; no GraphQL) in the same rounds
   --tsx            run the API and the baseline from the TypeScript sources through tsx instead of
                    compiled JavaScript (no build; tsx costs the API CPU on every request)
   -h, --help       this help`;
@@ -85,7 +93,7 @@ function parseCli() {
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, processes: { type: 'string' }, out: { type: 'string' }, tsx: { type: 'boolean' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: { size: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, processes: { type: 'string' }, out: { type: 'string' }, floor: { type: 'boolean' }, tsx: { type: 'boolean' }, scenario: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -116,6 +124,7 @@ function parseCli() {
     processes: int('processes', quick ? 1 : os.availableParallelism(), 1),
     outDir: (values.out as string | undefined) ?? fileURLToPath(new URL('./results/', import.meta.url)),
     tsx: !!values.tsx,
+    floor: !!values.floor,
   };
 }
 
@@ -354,6 +363,30 @@ async function programs(tsx: boolean, log: (s: string) => void): Promise<{ api: 
   return { api: [path.join(dir, 'src/main.js')], baseline: [path.join(dir, 'bench/baseline.js')], remove };
 }
 
+/**
+ * CaseDetail's compliant floor as a load target, after checking it on this database: it must
+ * answer exactly what the API answered to the probe, and write the same READ rows (actor,
+ * role, objects, households, purpose) as the probe did.
+ */
+async function checkedFloor(url: string, dbUrl: string, p: ScenarioPlan, answer: unknown, probeId: string, connections: number) {
+  const floorId = randomUUID();
+  const headers = { authorization: `Bearer ${p.token}` };
+  const res = await fetch(url, { method: 'POST', headers: { ...headers, 'x-request-id': floorId }, body: JSON.stringify(p.variables) });
+  if (res.status !== 200) throw new Error(`caseDetail: the floor failed: ${await res.text()}`);
+  if (!isDeepStrictEqual(await res.json(), answer)) throw new Error(`caseDetail: the floor's answer differs from the API's (bench/floor.ts)`);
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  try {
+    const rowsOf = async (requestId: string) =>
+      (await db.query(`select array_to_string(array[actor_id::text, actor_role, action, object_type, object_id, household_id::text, purpose], '|', '') as r
+         from access_log where request_id = $1 order by 1`, [requestId])).rows.map((r) => r.r as string);
+    if (!isDeepStrictEqual(await rowsOf(floorId), await rowsOf(probeId))) throw new Error(`caseDetail: the floor's READ rows differ from the API's (bench/floor.ts)`);
+  } finally {
+    await db.end();
+  }
+  return { url, body: JSON.stringify(p.variables), headers, connections };
+}
+
 async function main(): Promise<void> {
   const cli = parseCli();
   const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -394,7 +427,7 @@ async function main(): Promise<void> {
       // Every API process says so when it listens (the API logs nothing per request at info).
       { text: 'Voordeur is listening on', count: cli.processes },
     );
-    baseline = await startChild(run.baseline, { DATABASE_URL: dbUrl, PORT: String(basePort), BASELINE_PROCESSES: String(cli.processes) }, `http://127.0.0.1:${basePort}/none`, 'baseline', {
+    baseline = await startChild(run.baseline, { DATABASE_URL: dbUrl, PORT: String(basePort), BASELINE_PROCESSES: String(cli.processes), JWT_SECRET }, `http://127.0.0.1:${basePort}/none`, 'baseline', {
       text: 'baseline ready',
       count: cli.processes,
     });
@@ -409,7 +442,8 @@ async function main(): Promise<void> {
       const headers = { authorization: `Bearer ${p.token}` };
       // One request first: it must answer without errors, and tells the statement count (only
       // this one is counted: the measured load runs without the counter's async hooks).
-      const probe = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SQL_COUNT_REQUEST_HEADER]: '1', ...headers }, body });
+      const probeId = randomUUID();
+      const probe = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SQL_COUNT_REQUEST_HEADER]: '1', 'x-request-id': probeId, ...headers }, body });
       const answer = (await probe.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
       if (answer.errors?.length) {
         const unknownField = answer.errors.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' || /Cannot query field/.test(e.message));
@@ -425,6 +459,7 @@ async function main(): Promise<void> {
       if (baseProbe.status !== 200) throw new Error(`${scenario}: baseline failed: ${await baseProbe.text()}`);
       // Like for like, on this database too: the baseline must answer exactly what the API answered.
       if (!isDeepStrictEqual(await baseProbe.json(), answer)) throw new Error(`${scenario}: the baseline's answer differs from the API's (bench/baseline.ts)`);
+      const floorLoad = cli.floor && scenario === 'caseDetail' ? await checkedFloor(`http://127.0.0.1:${basePort}/floor/caseDetail`, dbUrl, p, answer, probeId, cli.connections) : null;
 
       // Both sides measured warm (JIT-compiled, pools and plan caches filled), after a warm-up each
       // (15 s by default: the API's CPU per TeamCases request falls from ~3.1 ms in its first
@@ -436,16 +471,18 @@ async function main(): Promise<void> {
       if (cli.warmup) {
         await load({ ...apiLoad, duration: cli.warmup });
         await load({ ...baseLoad, duration: cli.warmup });
+        if (floorLoad) await load({ ...floorLoad, duration: cli.warmup });
       }
-      const apiSamples: Sample[] = [];
-      const baseSamples: Sample[] = [];
+      const targets = [apiLoad, baseLoad, ...(floorLoad ? [floorLoad] : [])];
+      const samples = new Map<object, Sample[]>(targets.map((t) => [t, []]));
       const slice = Math.max(1, Math.round(cli.duration / cli.rounds));
       for (let round = 0; round < cli.rounds; round++) {
-        const order = round % 2 === 0 ? ([apiLoad, baseLoad] as const) : ([baseLoad, apiLoad] as const);
-        for (const target of order) (target === apiLoad ? apiSamples : baseSamples).push(await load({ ...target, duration: slice }));
+        const order = round % 2 === 0 ? targets : [...targets].reverse();
+        for (const target of order) samples.get(target)!.push(await load({ ...target, duration: slice }));
       }
-      const a = summarise(apiSamples);
-      const b = summarise(baseSamples);
+      const a = summarise(samples.get(apiLoad)!);
+      const b = summarise(samples.get(baseLoad)!);
+      const f = floorLoad ? summarise(samples.get(floorLoad)!) : null;
       if (a.errors || b.errors) log(`${scenario}: ${a.errors} API errors, ${b.errors} baseline errors`);
       rows.push({
         scenario,
@@ -455,8 +492,10 @@ async function main(): Promise<void> {
         sqlPerRequest,
         baselineReqPerSec: b.reqPerSec,
         ratio: b.reqPerSec ? Math.round((a.reqPerSec / b.reqPerSec) * 1000) / 1000 : null,
+        ...(f ? { floorReqPerSec: f.reqPerSec, floorRatio: b.reqPerSec ? Math.round((f.reqPerSec / b.reqPerSec) * 1000) / 1000 : null } : {}),
       });
-      log(`${scenario}: ${a.reqPerSec} req/s (baseline ${b.reqPerSec})`);
+      if (f?.errors) log(`${scenario}: ${f.errors} floor errors`);
+      log(`${scenario}: ${a.reqPerSec} req/s (baseline ${b.reqPerSec}${f ? `, floor ${f.reqPerSec}` : ''})`);
     }
   } finally {
     await stop(api);
@@ -467,9 +506,13 @@ async function main(): Promise<void> {
 
   // ---- report --------------------------------------------------------------------------------
   const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '-' : String(v));
+  const floor = rows.some((r) => r.floorReqPerSec !== undefined);
   const table = [
-    ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'SQL/req', 'baseline req/s', 'ratio'],
-    ...rows.map((r) => [r.scenario + (r.skipped ? ` (${r.skipped})` : ''), fmt(r.reqPerSec), fmt(r.p50Ms), fmt(r.p95Ms), fmt(r.sqlPerRequest), fmt(r.baselineReqPerSec), fmt(r.ratio)]),
+    ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'SQL/req', 'baseline req/s', 'ratio', ...(floor ? ['floor req/s', 'floor ratio'] : [])],
+    ...rows.map((r) => [
+      r.scenario + (r.skipped ? ` (${r.skipped})` : ''), fmt(r.reqPerSec), fmt(r.p50Ms), fmt(r.p95Ms), fmt(r.sqlPerRequest), fmt(r.baselineReqPerSec), fmt(r.ratio),
+      ...(floor ? [fmt(r.floorReqPerSec), fmt(r.floorRatio)] : []),
+    ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   process.stdout.write(

@@ -59,7 +59,7 @@ interface PrincipalRow {
  * with their teams and organisation, else the volunteer with their organisation, else the
  * partner organisation's app — in that order, as ids are unique across the three.
  */
-const PRINCIPAL_SQL = `
+export const PRINCIPAL_SQL = `
   select 'staff' as kind, s.id, s.name, s.role, s.organisation_id, o.name as organisation_name, null::text as organisation_kind,
          coalesce((select array_agg(st.team_id::text) from staff_team st where st.staff_id = s.id), '{}'::text[]) as team_ids
   from staff s left join organisation o on o.id = s.organisation_id

@@ -158,21 +158,28 @@ describe('npm run bench -- --quick', () => {
         for (const k of ['reqPerSec', 'p50Ms', 'p95Ms', 'sqlPerRequest', 'baselineReqPerSec', 'ratio']) expect(typeof r[k], `${r.scenario} ${k}`).toBe('number');
       }
       expect(rows.find((r) => r.scenario === 'quarterReport')!.skipped).toBeUndefined();
+      // The floor only on request (--floor).
+      expect(rows.filter((r) => 'floorReqPerSec' in r)).toEqual([]);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   }, 90_000);
 
-  it('runs the API and the baseline as two processes each with --processes 2 (here from the sources, --tsx)', async () => {
+  it('runs the API and the baseline as two processes each with --processes 2 (here from the sources, --tsx), and with --floor CaseDetail\'s floor', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'voordeur-bench-'));
     try {
-      const { code, stdout } = await runBench(['--quick', '--processes', '2', '--tsx', '--scenario', 'teamCases', '--duration', '1', '--out', out]);
+      const { code, stdout } = await runBench(['--quick', '--processes', '2', '--tsx', '--scenario', 'teamCases,caseDetail', '--floor', '--duration', '1', '--out', out]);
       expect(code).toBe(0);
       expect(stdout).toContain('2 process(es) each, sources through tsx');
+      expect(stdout).toContain('floor ratio');
       const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
-      const rows = JSON.parse(readFileSync(path.join(out, file!), 'utf8')) as { scenario: string; reqPerSec: number; sqlPerRequest: number }[];
-      expect(rows).toMatchObject([{ scenario: 'teamCases', sqlPerRequest: 2 }]);
+      const rows = JSON.parse(readFileSync(path.join(out, file!), 'utf8')) as Record<string, unknown>[];
+      expect(rows).toMatchObject([{ scenario: 'teamCases', sqlPerRequest: 2 }, { scenario: 'caseDetail', sqlPerRequest: 2 }]);
       expect(rows[0]!.reqPerSec).toBeGreaterThan(0);
+      // The floor is measured for CaseDetail only (the harness checked its answer and READ rows first).
+      expect('floorReqPerSec' in rows[0]!).toBe(false);
+      expect(rows[1]!.floorReqPerSec).toBeGreaterThan(0);
+      expect(typeof rows[1]!.floorRatio).toBe('number');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
