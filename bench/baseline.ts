@@ -238,31 +238,21 @@ async function main(): Promise<void> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.url === '/floor/caseDetail') {
-        const header = req.headers['x-request-id'];
-        const vars = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-        caseDetailFloor(pool, floor, req.headers.authorization, vars, typeof header === 'string' ? header : undefined)
-          .then((a) => {
-            res.writeHead(a.status, { 'content-type': 'application/json' });
-            res.end(JSON.stringify(a.body));
-          })
-          .catch((e: Error) => {
-            res.writeHead(500, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ error: e.message }));
-          });
-        return;
-      }
-      const scenario = BASELINE_SQL[(req.url ?? '/').slice(1)];
-      if (!scenario) {
+      const url = req.url ?? '/';
+      const scenario = Object.hasOwn(BASELINE_SQL, url.slice(1)) ? BASELINE_SQL[url.slice(1)] : undefined;
+      if (!scenario && url !== '/floor/caseDetail') {
         res.writeHead(404).end();
         return;
       }
       const vars = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-      pool
-        .query({ name: `baseline_${(req.url ?? '/').slice(1)}`, text: scenario.sql, values: scenario.params(vars) })
-        .then((r) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(r.rows[0].body));
+      const header = req.headers['x-request-id'];
+      const answer = scenario
+        ? pool.query({ name: `baseline_${url.slice(1)}`, text: scenario.sql, values: scenario.params(vars) }).then((r) => ({ status: 200, body: r.rows[0].body as unknown }))
+        : caseDetailFloor(pool, floor, req.headers.authorization, vars, typeof header === 'string' ? header : undefined);
+      answer
+        .then((a) => {
+          res.writeHead(a.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(a.body));
         })
         .catch((e: Error) => {
           res.writeHead(500, { 'content-type': 'application/json' });

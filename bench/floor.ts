@@ -17,14 +17,12 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { jwtVerify } from 'jose';
+import { prepare } from '../src/db/sql.js';
 import { PRINCIPAL_SQL } from '../src/permissions/viewer.js';
 import { caseDetailSql } from './baseline.js';
 
-/** PRINCIPAL_SQL with pg's numbered parameters instead of MikroORM's `?`. */
-const VIEWER_SQL = (() => {
-  let n = 0;
-  return PRINCIPAL_SQL.replace(/\?/g, () => `$${++n}`);
-})();
+/** The API's own principal statement, as the API prepares it. */
+const VIEWER = prepare(PRINCIPAL_SQL);
 
 /**
  * $1 case, $2 the viewer's teams, $3–$8 the request's audit columns (at, actor id, name, role,
@@ -78,7 +76,7 @@ export async function caseDetailFloor(
   } catch {
     return { status: 401, body: { error: 'invalid token' } };
   }
-  const principals = (await pool.query<Principal>({ name: 'floor_viewer', text: VIEWER_SQL, values: [subject, subject, subject] })).rows;
+  const principals = (await pool.query<Principal>({ ...VIEWER, values: [subject, subject, subject] })).rows;
   // Staff first, as loadViewer orders them; only staff have teams, so anyone else sees no case.
   const viewer = principals.find((p) => p.kind === 'staff') ?? principals[0];
   if (!viewer) return { status: 401, body: { error: 'unknown principal' } };
@@ -88,4 +86,17 @@ export async function caseDetailFloor(
     values: [variables.id, viewer.team_ids, new Date().toISOString(), viewer.id, viewer.name, viewer.role, viewer.organisation_name, requestId],
   });
   return { status: 200, body: rows[0]!.body };
+}
+
+/**
+ * The audit rows of one request as comparable strings: everything but id, time and request id.
+ * How the harness and tests/integration/bench-baseline.test.ts hold the floor to the API's rows.
+ */
+export async function auditRowsOf(db: pg.ClientBase, requestId: string): Promise<string[]> {
+  const { rows } = await db.query<{ row: string }>(
+    `select array_to_string(array[actor_id::text, actor_name, actor_role, organisation, action, object_type, object_id, household_id::text, purpose], '|', '') as row
+     from access_log where request_id = $1 order by 1`,
+    [requestId],
+  );
+  return rows.map((r) => r.row);
 }

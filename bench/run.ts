@@ -44,6 +44,7 @@ import { signToken } from '../src/auth/jwt.js';
 import { initOrm, migrate } from '../src/db/database.js';
 import { SQL_COUNT_HEADER, SQL_COUNT_REQUEST_HEADER } from '../src/sql-count.js';
 import { seedScenario, BASE_CASES } from '../seeds/scenario.js';
+import { auditRowsOf } from './floor.js';
 import { ALL_SCENARIOS, opOf, scenarioPlans, SCENARIOS, type Scenario, type ScenarioPlan } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -365,8 +366,8 @@ async function programs(tsx: boolean, log: (s: string) => void): Promise<{ api: 
 
 /**
  * CaseDetail's compliant floor as a load target, after checking it on this database: it must
- * answer exactly what the API answered to the probe, and write the same READ rows (actor,
- * role, objects, households, purpose) as the probe did.
+ * answer exactly what the API answered to the probe, and write the same READ rows as the probe
+ * did (auditRowsOf).
  */
 async function checkedFloor(url: string, dbUrl: string, p: ScenarioPlan, answer: unknown, probeId: string, connections: number) {
   const floorId = randomUUID();
@@ -377,10 +378,7 @@ async function checkedFloor(url: string, dbUrl: string, p: ScenarioPlan, answer:
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
   try {
-    const rowsOf = async (requestId: string) =>
-      (await db.query(`select array_to_string(array[actor_id::text, actor_role, action, object_type, object_id, household_id::text, purpose], '|', '') as r
-         from access_log where request_id = $1 order by 1`, [requestId])).rows.map((r) => r.r as string);
-    if (!isDeepStrictEqual(await rowsOf(floorId), await rowsOf(probeId))) throw new Error(`caseDetail: the floor's READ rows differ from the API's (bench/floor.ts)`);
+    if (!isDeepStrictEqual(await auditRowsOf(db, floorId), await auditRowsOf(db, probeId))) throw new Error(`caseDetail: the floor's READ rows differ from the API's (bench/floor.ts)`);
   } finally {
     await db.end();
   }

@@ -18,7 +18,7 @@ import { Resident } from '../../src/modules/household/resident.entity.js';
 import { Staff } from '../../src/modules/staff/staff.entity.js';
 import { ZrmKind, ZrmVersion } from '../../src/modules/common/enums.js';
 import { BASELINE_SQL } from '../../bench/baseline.js';
-import { caseDetailFloor } from '../../bench/floor.js';
+import { auditRowsOf, caseDetailFloor } from '../../bench/floor.js';
 import { ALL_SCENARIOS, opOf, scenarioPlans, type Scenario, type ScenarioPlan } from '../../bench/scenarios.js';
 
 let hub: TestHub;
@@ -92,16 +92,6 @@ describe('the baselines of npm run bench', () => {
   });
 });
 
-/** The audit rows of one request, as comparable strings (everything but id, time and request id). */
-async function readRowsOf(requestId: string): Promise<string[]> {
-  const { rows } = await db.query(
-    `select array_to_string(array[actor_id::text, actor_name, actor_role, organisation, action, object_type, object_id, household_id::text, purpose], '|', '') as row
-     from access_log where request_id = $1 order by 1`,
-    [requestId],
-  );
-  return rows.map((r) => r.row as string);
-}
-
 describe("CaseDetail's compliant floor (bench/floor.ts)", () => {
   const floorOptions = () => ({ secret: new TextEncoder().encode(hub.config.JWT_SECRET), issuer: hub.config.JWT_ISSUER });
 
@@ -110,10 +100,10 @@ describe("CaseDetail's compliant floor (bench/floor.ts)", () => {
     const api = await hub.gql(opOf('caseDetail'), plan.variables, plan.token);
     expect(api.errors).toBeUndefined();
     const { rows: [last] } = await db.query(`select request_id from access_log where object_type = 'Case' and object_id = $1 order by id desc limit 1`, [plan.variables.id]);
-    const apiRows = await readRowsOf(last.request_id);
+    const apiRows = await auditRowsOf(db, last.request_id);
     const floor = await caseDetailFloor(db, floorOptions(), `Bearer ${plan.token}`, plan.variables as { id: string }, 'floor-test-request');
     expect(floor).toEqual({ status: 200, body: { data: api.data } });
-    expect(await readRowsOf('floor-test-request')).toEqual(apiRows);
+    expect(await auditRowsOf(db, 'floor-test-request')).toEqual(apiRows);
     // Every kind of object the page shows is among them (the detail case was given one of each).
     expect(new Set(apiRows.map((r) => r.split('|')[5]))).toEqual(new Set(['Case', 'Household', 'Resident', 'ZrmAssessment', 'Consent', 'Referral', 'CaseNote']));
   });
@@ -129,6 +119,6 @@ describe("CaseDetail's compliant floor (bench/floor.ts)", () => {
     expect(other.rows).toHaveLength(1);
     const answer = await caseDetailFloor(db, floorOptions(), `Bearer ${await hub.tokenFor(other.rows[0].id)}`, plan.variables as { id: string }, 'floor-test-other');
     expect(answer).toEqual({ status: 200, body: { data: { case: null } } });
-    expect(await readRowsOf('floor-test-other')).toEqual([]);
+    expect(await auditRowsOf(db, 'floor-test-other')).toEqual([]);
   });
 });
