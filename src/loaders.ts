@@ -151,16 +151,21 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
      * (listCases, caseWithSelection), which write the READs of what they prime themselves
      * (AuditTrail#withReadInsert); priming records none.
      */
-    primeHousehold(id: string, json: Record<string, unknown> | null): void {
+    primeHousehold(
+      id: string,
+      json: Record<string, unknown> | null,
+      /** The properties the read left out (`omittedProps`), if it left any out. */
+      omitted: { household?: ReadonlySet<string>; resident?: ReadonlySet<string> } = {},
+    ): void {
       if (householdCache.has(id)) return;
       householdCache.add(id);
       if (!json) {
         this.household.prime(id, null);
         return;
       }
-      this.household.prime(id, leanRows(em, Household, [json])[0]!);
+      this.household.prime(id, leanRows(em, Household, [json], omitted.household)[0]!);
       const members = json.__members as Record<string, unknown>[] | undefined;
-      if (members) this.membersOfHousehold.prime(id, leanRows(em, Resident, members));
+      if (members) this.membersOfHousehold.prime(id, leanRows(em, Resident, members, omitted.resident));
     },
 
     case: new Loader<string, Case | null>(async (ids) => {

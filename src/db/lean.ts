@@ -1,6 +1,7 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
 import { getMetadataStorage } from 'type-graphql';
+import type { OperationFields } from '../modules/common/selection.js';
 
 /**
  * Lean reads for hot GraphQL paths: the same FilterQuery (so the same scope filters) as
@@ -89,11 +90,39 @@ function rawColumns(meta: EntityMetadata): RawColumn[] {
  * (tests/integration/lean.test.ts compares both for every entity), at a fraction of the cost
  * on pages of a few hundred objects.
  */
-export function leanRows<T extends object>(em: EntityManager, entity: EntityClass<T>, rows: Record<string, unknown>[]): T[] {
+export function leanRows<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  rows: Record<string, unknown>[],
+  /** The properties the read left out (`omittedProps`): outside production, reading one throws. */
+  omitted: ReadonlySet<string> = NONE,
+): T[] {
   const map = rowMapper(em.getMetadata().get<T>(entity.name) as EntityMetadata);
   const out = new Array<T>(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = map(rows[i]!) as T;
+  const guard = GUARD_OMITTED && omitted.size > 0;
+  for (let i = 0; i < rows.length; i++) out[i] = (guard ? guarded(map(rows[i]!), entity.name, omitted) : map(rows[i]!)) as T;
   return out;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * Outside production an object read without some of its columns throws when code reads one of
+ * them, instead of seeing `undefined`: a field resolver, a cursor or a service that needs a
+ * column the read left out fails every test that reaches it, rather than answering null.
+ * Production gets the plain object (a Proxy on every nested object of a page costs time).
+ */
+const GUARD_OMITTED = process.env.NODE_ENV !== 'production';
+
+function guarded(row: Record<string, unknown>, entity: string, omitted: ReadonlySet<string>): Record<string, unknown> {
+  return new Proxy(row, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && omitted.has(key)) {
+        throw new Error(`${entity}.${key} was left out of this read (omittedProps): select it, or keep it`);
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }
 
 type RowMapper = (raw: Record<string, unknown>) => Record<string, unknown>;
@@ -188,11 +217,74 @@ export function omittedFromReads(em: EntityManager, entity: EntityClass<object>)
   return leanColumns(meta).map((c) => c.name).filter((n) => !kept.has(n));
 }
 
-/** `alias."col", …`: the select list of a one-statement read of `entity` (instead of `alias.*`). */
-export function leanSelect(em: EntityManager, entity: EntityClass<object>, alias: string): string {
+/** `alias."col", …`: the select list of a one-statement read of `entity` (instead of `alias.*`), but `omitted` properties. */
+export function leanSelect(em: EntityManager, entity: EntityClass<object>, alias: string, omitted: ReadonlySet<string> = NONE): string {
   return readProps(em.getMetadata().get(entity.name) as EntityMetadata)
+    .filter((p) => !omitted.has(p.name))
     .flatMap((p) => p.fieldNames.map((f) => `${alias}."${f}"`))
     .join(', ');
+}
+
+const omittedCache = new WeakMap<OperationFields, Map<string, ReadonlySet<string>>>();
+
+/** Per entity: properties shown through a field whose value type reads them by the same names. */
+const shownThroughFields = new Map<Function, { field: string; type: string; props: readonly string[] }[]>();
+
+/**
+ * Declares that `entity`'s GraphQL field `field` answers with an object of GraphQL type `type`
+ * whose fields of the same names read `props` of the entity (a household's `address` is the
+ * household itself, seen as an Address): `omittedProps` may then leave out such a property when
+ * the operation selects either the field or the value type's field nowhere.
+ */
+export function showThrough(entity: Function, field: string, type: string, props: readonly string[]): void {
+  const list = shownThroughFields.get(entity) ?? [];
+  list.push({ field, type, props });
+  shownThroughFields.set(entity, list);
+}
+
+/**
+ * The properties of `entity` that a one-statement read for this operation can leave out: plain
+ * scalar properties whose only reader is the same-named GraphQL field of the entity's type (or a
+ * field of a value type declared with `showThrough`), where the operation selects that field
+ * nowhere (`operationFields`: the whole operation, so an object primed into a loader has what any
+ * other part of the operation reads of it), and hidden properties that no field shows. Never the
+ * primary key or a relation (resolvers and scopes follow ids), never another property without
+ * such a field (code may read it), never `keep` (what the read itself needs, such as a keyset
+ * cursor's column). Less parsing and less data out of the database: a
+ * page of cases no longer carries every case's reason or every member's phone when the list
+ * shows neither. `leanRows` with the same set guards the objects outside production.
+ */
+export function omittedProps(em: EntityManager, entity: EntityClass<object>, fields: OperationFields, keep: readonly string[] = []): ReadonlySet<string> {
+  let byEntity = omittedCache.get(fields);
+  if (!byEntity) omittedCache.set(fields, (byEntity = new Map()));
+  const cacheKey = `${entity.name}\u0000${keep.join(',')}`;
+  let omitted = byEntity.get(cacheKey);
+  if (omitted) return omitted;
+  const meta = em.getMetadata().get(entity.name) as EntityMetadata;
+  const storage = getMetadataStorage();
+  const typeName = storage.objectTypes.find((t) => t.target === meta.class)?.name;
+  const selected = (typeName && fields.get(typeName)) || NONE;
+  const out = new Set<string>();
+  const through = shownThroughFields.get(meta.class) ?? [];
+  for (const p of readProps(meta)) {
+    if (p.primary || p.kind !== ReferenceKind.SCALAR || keep.includes(p.name)) continue;
+    // The GraphQL field that shows this property as it is (no resolver of its own).
+    const field = storage.fields.find((f) => f.target === meta.class && f.name === p.name);
+    if (field) {
+      if (storage.fieldResolvers.some((r) => r.getObjectType?.() === meta.class && r.schemaName === field.schemaName)) continue;
+      if (!selected.has(field.schemaName)) out.add(p.name);
+      continue;
+    }
+    const via = through.find((t) => t.props.includes(p.name));
+    if (via) {
+      if (!selected.has(via.field) || !fields.get(via.type)?.has(p.name)) out.add(p.name);
+      continue;
+    }
+    // Hidden from serialisation and without a field (a BSN's look-up hash): nothing shows it.
+    if (p.hidden) out.add(p.name);
+  }
+  byEntity.set(cacheKey, (omitted = out));
+  return omitted;
 }
 
 /**
@@ -204,14 +296,21 @@ export function leanSelect(em: EntityManager, entity: EntityClass<object>, alias
  */
 const jsonPairsCache = new Map<string, string>();
 
-export function leanJsonObject(em: EntityManager, entity: EntityClass<object>, alias: string, extra: Record<string, string> = {}): string {
-  const cacheKey = `${entity.name}\u0000${alias}`;
+export function leanJsonObject(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  alias: string,
+  extra: Record<string, string> = {},
+  omitted: ReadonlySet<string> = NONE,
+): string {
+  const cacheKey = `${entity.name}\u0000${alias}\u0000${[...omitted].join(',')}`;
   let base = jsonPairsCache.get(cacheKey);
   if (base === undefined) {
     const meta = em.getMetadata().get(entity.name) as EntityMetadata;
     // Numbers that the driver hands over as strings (numeric, bigint) stay strings: as text in the JSON.
     const asText = (p: EntityMetadata['props'][number]) => /^(numeric|decimal|bigint)/i.test(p.columnTypes?.[0] ?? '');
     base = readProps(meta)
+      .filter((p) => !omitted.has(p.name))
       .flatMap((p) => p.fieldNames.map((f) => `'${f}', ${alias}."${f}"${asText(p) ? '::text' : ''}`))
       .join(', ');
     jsonPairsCache.set(cacheKey, base);

@@ -15,28 +15,39 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
  * EntityManager — inside its transaction when it has one — through MikroORM's own pool.
  */
 interface Prepared {
-  name: string;
+  /** Undefined past MAX_NAMED_STATEMENTS: pg runs the text as an unnamed statement. */
+  name: string | undefined;
   text: string;
 }
 
 const prepared = new Map<string, Prepared>();
 
+/**
+ * How many distinct statement texts get a name. The one-statement reads vary with the selection
+ * (which nested objects, which columns: `omittedProps`), so a client could make up ever new
+ * texts, and each named one stays prepared, with its plan, on every pooled connection for the
+ * connection's life (and in this map for the process's). Past the bound a new text runs unnamed:
+ * parsed and planned on every call — the same answer, only slower. The client contract's
+ * operations need a few dozen.
+ */
+export const MAX_NAMED_STATEMENTS = 256;
+
 /** `sql` as a named statement with `$1…$n` (also for code that runs it on pg directly: bench/floor.ts). */
 export function prepare(sql: string): Prepared {
-  let p = prepared.get(sql);
-  if (!p) {
-    let n = 0;
-    const text = sql.replace(/\?/g, () => `$${++n}`);
-    // The name identifies the text: pg prepares it once per connection and reuses it after.
-    p = { name: `v_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text };
-    prepared.set(sql, p);
-  }
+  const known = prepared.get(sql);
+  if (known) return known;
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  if (prepared.size >= MAX_NAMED_STATEMENTS) return { name: undefined, text };
+  // The name identifies the text: pg prepares it once per connection and reuses it after.
+  const p = { name: `v_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text };
+  prepared.set(sql, p);
   return p;
 }
 
 /** The part of knex's client this needs: its pool (inside a transaction: the transaction's connection). */
 interface ConnectionSource {
-  acquireConnection(): Promise<{ query(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }> }>;
+  acquireConnection(): Promise<{ query(config: { name?: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }> }>;
   releaseConnection(connection: unknown): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { selectedArguments, selectedPaths } from '../common/selection.js';
+import { operationFields, selectedArguments, selectedPaths } from '../common/selection.js';
 import type { Context } from '../../context.js';
 import { decodeCursor, makeConnection, pageSize, toConnection } from '../common/connection.js';
 import { Household } from '../household/household.entity.js';
@@ -44,7 +44,7 @@ export class CaseResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    return cases.listCases(ctx, filter, first, after, info ? selectedPaths(info) : undefined);
+    return cases.listCases(ctx, filter, first, after, info ? selectedPaths(info) : undefined, info ? operationFields(info) : undefined);
   }
 
   @Mutation(() => Case, { description: 'Open a case for a household (one open case per household).' })

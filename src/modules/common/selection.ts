@@ -1,4 +1,4 @@
-import { valueFromASTUntyped, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { isAbstractType, TypeInfo, valueFromASTUntyped, visit, visitWithTypeInfo, type GraphQLResolveInfo, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 /**
  * The dotted paths of the fields a resolver's selection set asks for (below the resolved field,
@@ -58,4 +58,44 @@ export function selectedArguments(info: GraphQLResolveInfo, path: string): Recor
   };
   for (const node of info.fieldNodes) walk(node.selectionSet, 0);
   return out;
+}
+
+/** Per GraphQL object type name: the names of the fields selected on it (see `operationFields`). */
+export type OperationFields = ReadonlyMap<string, ReadonlySet<string>>;
+
+const operationFieldsCache = new WeakMap<OperationDefinitionNode, OperationFields>();
+
+/**
+ * Every field the whole operation selects anywhere, per object type: through fragments (every
+ * fragment of the document, used or not), aliases ignored, and regardless of @skip/@include (so
+ * it never says less than a request could read). A field selected on an interface or union
+ * counts for each of its object types. The reads that leave columns out (`omittedProps` in
+ * src/db/lean.ts) use it: an object primed into a request's loaders then carries every field
+ * that any part of the operation may ask of it, not only the part that read it. The answer
+ * depends on the document only, so it is computed once per parsed operation (Apollo keeps the
+ * parsed documents of repeated queries).
+ */
+export function operationFields(info: GraphQLResolveInfo): OperationFields {
+  let fields = operationFieldsCache.get(info.operation);
+  if (fields) return fields;
+  const out = new Map<string, Set<string>>();
+  const add = (type: string, field: string) => {
+    let set = out.get(type);
+    if (!set) out.set(type, (set = new Set()));
+    set.add(field);
+  };
+  const typeInfo = new TypeInfo(info.schema);
+  const visitor = visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      const parent = typeInfo.getParentType();
+      if (!parent) return;
+      const types = isAbstractType(parent) ? info.schema.getPossibleTypes(parent) : [parent];
+      for (const type of types) add(type.name, node.name.value);
+    },
+  });
+  visit(info.operation, visitor);
+  for (const fragment of Object.values(info.fragments)) visit(fragment, visitor);
+  fields = out;
+  operationFieldsCache.set(info.operation, fields);
+  return fields;
 }

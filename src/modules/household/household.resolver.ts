@@ -6,6 +6,7 @@ import { Address, Household } from './household.entity.js';
 import { Resident } from './resident.entity.js';
 import { RegisterHouseholdInput } from './household.inputs.js';
 import * as households from './household.service.js';
+import { showThrough } from '../../db/lean.js';
 
 @Resolver(() => Household)
 export class HouseholdResolver {
@@ -24,15 +25,10 @@ export class HouseholdResolver {
     return ctx.loaders.team.get(h.team.id);
   }
 
+  /** The household itself, seen as its Address: each Address field reads only its own column (see ADDRESS_PROPS). */
   @FieldResolver(() => Address)
   address(@Root() h: Household): Address {
-    return {
-      street: h.street,
-      houseNumber: h.houseNumber,
-      houseNumberAddition: h.houseNumberAddition,
-      postcode: h.postcode,
-      city: h.city,
-    };
+    return h;
   }
 
   @FieldResolver(() => [Resident])
@@ -45,3 +41,7 @@ export class HouseholdResolver {
     return ctx.loaders.casesOfHousehold.get(h.id);
   }
 }
+
+/** What `address` shows of a household, as the Address fields of the same names (omittedProps). */
+const ADDRESS_PROPS = ['street', 'houseNumber', 'houseNumberAddition', 'postcode', 'city'] as const;
+showThrough(Household, 'address', 'Address', ADDRESS_PROPS);
