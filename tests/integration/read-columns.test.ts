@@ -1,5 +1,5 @@
 /**
- * The case list reads only the columns that the operation shows (`operationFields` in
+ * The case list and the case detail read only the columns that the operation shows (`operationFields` in
  * src/modules/common/selection.ts, `omittedProps` in src/db/lean.ts): a page of cases does not
  * carry every case's reason, every member's phone or BSN hash, or a street the list does not
  * show. What it leaves out is decided for the whole operation, so another part of the same
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kind, parse, type FragmentDefinitionNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { startTestHub, type TestHub } from '../helpers/app.js';
 import { countSql } from '../helpers/sql-count.js';
-import { buildCase, buildHousehold, buildStaff, buildTeam } from '../../seeds/factories.js';
+import { buildCase, buildHousehold, buildNote, buildStaff, buildTeam } from '../../seeds/factories.js';
 import { Rng } from '../../seeds/random.js';
 import { buildAppSchema } from '../../src/schema.js';
 import { operationFields } from '../../src/modules/common/selection.js';
@@ -52,6 +52,7 @@ beforeAll(async () => {
     households.push(h.household);
     cases.push(buildCase(em, { household: h.household, status: CaseStatus.ACTIVE, coordinator: worker, rng }));
   }
+  for (let n = 0; n < 5; n++) buildNote(em, { case: cases[0]!, author: worker, rng });
   await em.flush();
 });
 
@@ -158,6 +159,32 @@ describe('over HTTP', () => {
     } finally {
       counter.stop();
     }
+  });
+
+  it('the case detail statement too, and a notes page keeps the column of its cursor', async () => {
+    const token = await hub.tokenFor(worker);
+    const counter = countSql(hub.db.orm);
+    try {
+      counter.reset();
+      const detail = `query($id: ID!) { case(id: $id) { id status household { id address { postcode } members { id givenName } } } }`;
+      const res = await hub.gql(detail, { id: cases[0]!.id }, token);
+      expect(res.errors).toBeUndefined();
+      const statement = counter.statements.find((s) => s.includes('with c as'))!;
+      for (const column of ['"reason"', '"closure_reason"', '"phone"', '"bsn_hash"', '"languages"', '"street"']) {
+        expect(statement, column).not.toContain(column);
+      }
+    } finally {
+      counter.stop();
+    }
+    // The cursor is made of createdAt and id: without createdAt selected, the page and its cursors
+    // are those of the same page with createdAt selected.
+    const page = (extra: string) =>
+      hub.gql(`query($id: ID!) { case(id: $id) { notes(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id ${extra} } } } } }`, { id: cases[0]!.id }, token);
+    const [bare, full] = await Promise.all([page(''), page('createdAt')]);
+    expect(bare.errors).toBeUndefined();
+    expect(bare.data!.case.notes.totalCount).toBe(5);
+    expect(bare.data!.case.notes.pageInfo).toEqual(full.data!.case.notes.pageInfo);
+    expect(bare.data!.case.notes.edges.map((e: { cursor: string }) => e.cursor)).toEqual(full.data!.case.notes.edges.map((e: { cursor: string }) => e.cursor));
   });
 
   it('another part of the same operation that reads the same objects gets what it asks for', async () => {

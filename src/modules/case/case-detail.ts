@@ -1,5 +1,7 @@
 import type { Context } from '../../context.js';
-import { leanJsonObject, leanRows, leanSelect } from '../../db/lean.js';
+import type { EntityClass } from '@mikro-orm/core';
+import { leanJsonObject, leanRows, leanSelect, omittedProps } from '../../db/lean.js';
+import type { OperationFields } from '../common/selection.js';
 import { sql } from '../../db/sql.js';
 import { scope } from '../../permissions/scope.js';
 import type { AuditedType } from '../audit/audit-trail.js';
@@ -63,13 +65,17 @@ export async function caseWithSelection(
   id: string,
   selected: Set<string>,
   notesArgs: Record<string, unknown>[],
+  /** What the whole operation selects (`operationFields(info)`): the columns it never shows stay out. */
+  fields?: OperationFields,
 ): Promise<Case | null> {
   const { em, loaders, audit } = ctx;
   const s = scope(ctx);
   const has = (path: string) => selected.has(path);
-  const json = (entity: Parameters<typeof leanJsonObject>[1], alias: string, extra?: Record<string, string>) =>
-    leanJsonObject(em, entity, alias, extra);
-  const lean = <T extends object>(entity: new (...args: never[]) => T, rows: Json[]) => leanRows(em, entity, rows);
+  // The notes page's keyset cursor is made of createdAt (and id): read even when no field shows it.
+  const omitted = (entity: EntityClass<object>) => (fields ? omittedProps(em, entity, fields, entity === CaseNote ? ['createdAt'] : []) : undefined);
+  const json = (entity: EntityClass<object>, alias: string, extra?: Record<string, string>) =>
+    leanJsonObject(em, entity, alias, extra, omitted(entity));
+  const lean = <T extends object>(entity: EntityClass<T>, rows: Json[]) => leanRows(em, entity, rows, omitted(entity as EntityClass<object>));
   const staffJson = (idColumn: string) => `(select ${json(Staff, 's')} from staff s where s.id = ${idColumn})`;
   const organisationJson = (idColumn: string) => `(select ${json(Organisation, 'o')} from organisation o where o.id = ${idColumn})`;
   const primeStaff = (value: unknown) => {
@@ -96,7 +102,7 @@ export async function caseWithSelection(
       audit: `select 'Household', h.id::text, h.id from hh h${withMembers ? ` union all select 'Resident', r.id::text, r.household_id from mem r` : ''}`,
       column: `(select ${json(Household, 'h', withMembers ? { __members: members } : {})} from hh h)`,
       params: [],
-      prime: (value, c) => loaders.primeHousehold(c.household.id, (value as Json | null) ?? null),
+      prime: (value, c) => loaders.primeHousehold(c.household.id, (value as Json | null) ?? null, { household: omitted(Household), resident: omitted(Resident) }),
       audited: (value) => {
         const h = value as Json | null;
         if (!h) return [];
@@ -207,7 +213,7 @@ export async function caseWithSelection(
   const row = await audit.withReadInsert(audited.join(' union all '), async (insert) => {
     const [found] = await sql<Json>(
       em,
-      `with c as (select ${leanSelect(em, Case, 'c')} from "case" c where c.id = ? and ${caseSql.sql})
+      `with c as (select ${leanSelect(em, Case, 'c', omitted(Case))} from "case" c where c.id = ? and ${caseSql.sql})
        ${ctes.map((t) => `, ${t.name} as (${t.sql})`).join('')}
        , audit as (${insert.sql} returning 1)
        select c.*${parts.map((p, i) => `, ${p.column} as part_${i}`).join('')} from c`,

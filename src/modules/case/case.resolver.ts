@@ -33,7 +33,7 @@ export const { Connection: CaseNoteConnection, Edge: CaseNoteEdge } = makeConnec
 export class CaseResolver {
   @Query(() => Case, { nullable: true, description: 'A case of one of your teams (null with NOT_FOUND otherwise).' })
   case(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info?: GraphQLResolveInfo) {
-    return cases.caseById(ctx, id, info ? { selected: selectedPaths(info), notesArgs: selectedArguments(info, 'notes') } : undefined);
+    return cases.caseById(ctx, id, info ? { selected: selectedPaths(info), notesArgs: selectedArguments(info, 'notes'), fields: operationFields(info) } : undefined);
   }
 
   @Query(() => CaseConnection, { description: "Your teams' cases, newest registration first." })

@@ -81,10 +81,10 @@ function assertOpen(c: Case, what: string) {
 export async function caseById(
   ctx: Context,
   id: string,
-  look?: { selected: Set<string>; notesArgs: Record<string, unknown>[] },
+  look?: { selected: Set<string>; notesArgs: Record<string, unknown>[]; fields?: OperationFields },
 ): Promise<Case> {
   if (!isUuid(id)) throw notFound(ctx, 'Case', id);
-  const c = look ? await caseWithSelection(ctx, id, look.selected, look.notesArgs) : await ctx.loaders.case.load(id);
+  const c = look ? await caseWithSelection(ctx, id, look.selected, look.notesArgs, look.fields) : await ctx.loaders.case.load(id);
   if (!c) throw notFound(ctx, 'Case', id);
   return c;
 }
