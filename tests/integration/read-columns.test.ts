@@ -14,6 +14,7 @@ import { countSql } from '../helpers/sql-count.js';
 import { buildCase, buildHousehold, buildNote, buildStaff, buildTeam } from '../../seeds/factories.js';
 import { Rng } from '../../seeds/random.js';
 import { buildAppSchema } from '../../src/schema.js';
+import { OPS } from '../../bench/scenarios.js';
 import { operationFields } from '../../src/modules/common/selection.js';
 import { leanRows, omittedProps } from '../../src/db/lean.js';
 import { CaseStatus, Role } from '../../src/modules/common/enums.js';
@@ -23,15 +24,8 @@ import { Resident } from '../../src/modules/household/resident.entity.js';
 import { Staff } from '../../src/modules/staff/staff.entity.js';
 import type { Team } from '../../src/modules/team/team.entity.js';
 
-const TEAM_CASES = `query TeamCases($teamId: ID!, $status: [CaseStatus!], $first: Int, $after: String) {
-  cases(filter: { teamId: $teamId, status: $status }, first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node { id status registeredAt startedAt coordinator { id name }
-      household { id address { postcode } members { givenName familyName } }
-      latestZrm { assessedAt scores { domain score } } } }
-  }
-}`;
+/** The contract's TeamCases (team.graphql), as the bench sends it. */
+const TEAM_CASES = OPS.teamCases;
 
 let hub: TestHub;
 let schema: GraphQLSchema;
