@@ -230,32 +230,46 @@ export function leanSelect(em: EntityManager, entity: EntityClass<object>, alias
 
 const omittedCache = new WeakMap<OperationFields, Map<string, ReadonlySet<string>>>();
 
-/** Per entity: properties shown through a field whose value type reads them by the same names. */
-const shownThroughFields = new Map<Function, { field: string; type: string; props: readonly string[] }[]>();
+/** What a field resolver reads of its root: plain properties, or the root seen as another type. */
+export type FieldReads = readonly string[] | { readonly as: string; readonly props: readonly string[] };
+
+/** Per entity: its GraphQL type's field resolvers, with what each reads of the entity (fieldResolverReads). */
+const declaredReads = new Map<Function, Map<string, FieldReads>>();
 
 /**
- * Declares that `entity`'s GraphQL field `field` answers with an object of GraphQL type `type`
- * whose fields of the same names read `props` of the entity (a household's `address` is the
- * household itself, seen as an Address): `omittedProps` may then leave out such a property when
- * the operation selects either the field or the value type's field nowhere.
+ * Declares what the field resolvers of `entity`'s GraphQL type read of the entity, beyond its
+ * primary key and relations (which every read keeps): `[]` for a resolver that follows ids only,
+ * a list of properties for one that computes from them (`daysToFirstContact` reads two dates), or
+ * `{ as, props }` for one that answers with the entity itself seen as GraphQL type `as`, whose
+ * fields of the same names read `props` (a household's `address`). `omittedProps` keeps what a
+ * selected resolver reads; when the operation selects a resolver of the type that is not
+ * declared here, it keeps every column of the type, as such a resolver may read any of them.
+ * Declare next to the resolvers; `tests/integration/read-columns.test.ts` checks that every name
+ * is a field resolver of the type.
  */
-export function showThrough(entity: Function, field: string, type: string, props: readonly string[]): void {
-  const list = shownThroughFields.get(entity) ?? [];
-  list.push({ field, type, props });
-  shownThroughFields.set(entity, list);
+export function fieldResolverReads(entity: Function, reads: Record<string, FieldReads>): void {
+  const map = declaredReads.get(entity) ?? new Map<string, FieldReads>();
+  for (const [field, what] of Object.entries(reads)) map.set(field, what);
+  declaredReads.set(entity, map);
+}
+
+/** The declarations of `fieldResolverReads`, for the test that holds them to the schema. */
+export function declaredFieldResolverReads(): ReadonlyMap<Function, ReadonlyMap<string, FieldReads>> {
+  return declaredReads;
 }
 
 /**
  * The properties of `entity` that a one-statement read for this operation can leave out: plain
- * scalar properties whose only reader is the same-named GraphQL field of the entity's type (or a
- * field of a value type declared with `showThrough`), where the operation selects that field
- * nowhere (`operationFields`: the whole operation, so an object primed into a loader has what any
- * other part of the operation reads of it), and hidden properties that no field shows. Never the
- * primary key or a relation (resolvers and scopes follow ids), never another property without
- * such a field (code may read it), never `keep` (what the read itself needs, such as a keyset
- * cursor's column). Less parsing and less data out of the database: a
- * page of cases no longer carries every case's reason or every member's phone when the list
- * shows neither. `leanRows` with the same set guards the objects outside production.
+ * scalar properties shown only by the same-named GraphQL field of the entity's type, or only
+ * through a field resolver declared with `fieldResolverReads`, that no part of the operation
+ * selects (`operationFields`: the whole operation, so an object primed into a loader has what any
+ * other part of the operation reads of it), and hidden properties that nothing shows (a BSN's
+ * look-up hash). Never the primary key or a relation (resolvers and scopes follow ids), never
+ * another property without a field (code may read it), never what a selected field resolver
+ * reads (nothing at all when the operation selects one that is not declared), never `keep`
+ * (what the read itself needs, such as a keyset cursor's column). Less parsing and less data out
+ * of the database: a page of cases no longer carries every case's reason or every member's phone
+ * when the list shows neither. `leanRows` with the same set guards the objects outside production.
  */
 export function omittedProps(em: EntityManager, entity: EntityClass<object>, fields: OperationFields, keep: readonly string[] = []): ReadonlySet<string> {
   let byEntity = omittedCache.get(fields);
@@ -263,31 +277,38 @@ export function omittedProps(em: EntityManager, entity: EntityClass<object>, fie
   const cacheKey = `${entity.name}\u0000${keep.join(',')}`;
   let omitted = byEntity.get(cacheKey);
   if (omitted) return omitted;
-  const meta = em.getMetadata().get(entity.name) as EntityMetadata;
+  byEntity.set(cacheKey, (omitted = computeOmitted(em.getMetadata().get(entity.name) as EntityMetadata, fields, keep)));
+  return omitted;
+}
+
+function computeOmitted(meta: EntityMetadata, fields: OperationFields, keep: readonly string[]): ReadonlySet<string> {
   const storage = getMetadataStorage();
   const typeName = storage.objectTypes.find((t) => t.target === meta.class)?.name;
   const selected = (typeName && fields.get(typeName)) || NONE;
+  const declared = declaredReads.get(meta.class) ?? new Map<string, FieldReads>();
+  const resolvers = new Set(storage.fieldResolvers.filter((r) => r.getObjectType?.() === meta.class).map((r) => r.schemaName));
+  // What the selected field resolvers read; an undeclared one may read anything.
+  const kept = new Set(keep);
+  for (const name of resolvers) {
+    if (!selected.has(name)) continue;
+    const reads = declared.get(name);
+    if (!reads) return NONE;
+    if (Array.isArray(reads)) for (const p of reads) kept.add(p);
+    else for (const p of (reads as { as: string; props: readonly string[] }).props) if (fields.get((reads as { as: string }).as)?.has(p)) kept.add(p);
+  }
+  const shownThrough = new Set([...declared.values()].flatMap((r) => (Array.isArray(r) ? [] : (r as { props: readonly string[] }).props)));
   const out = new Set<string>();
-  const through = shownThroughFields.get(meta.class) ?? [];
   for (const p of readProps(meta)) {
-    if (p.primary || p.kind !== ReferenceKind.SCALAR || keep.includes(p.name)) continue;
-    // The GraphQL field that shows this property as it is (no resolver of its own).
+    if (p.primary || p.kind !== ReferenceKind.SCALAR || kept.has(p.name)) continue;
+    // The GraphQL field that shows this property as it is (a plain field, no resolver of its own).
     const field = storage.fields.find((f) => f.target === meta.class && f.name === p.name);
     if (field) {
-      if (storage.fieldResolvers.some((r) => r.getObjectType?.() === meta.class && r.schemaName === field.schemaName)) continue;
-      if (!selected.has(field.schemaName)) out.add(p.name);
-      continue;
+      if (!resolvers.has(field.schemaName) && !selected.has(field.schemaName)) out.add(p.name);
+    } else if (shownThrough.has(p.name) || p.hidden) {
+      out.add(p.name);
     }
-    const via = through.find((t) => t.props.includes(p.name));
-    if (via) {
-      if (!selected.has(via.field) || !fields.get(via.type)?.has(p.name)) out.add(p.name);
-      continue;
-    }
-    // Hidden from serialisation and without a field (a BSN's look-up hash): nothing shows it.
-    if (p.hidden) out.add(p.name);
   }
-  byEntity.set(cacheKey, (omitted = out));
-  return omitted;
+  return out;
 }
 
 /**

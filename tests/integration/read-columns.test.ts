@@ -16,7 +16,11 @@ import { Rng } from '../../seeds/random.js';
 import { buildAppSchema } from '../../src/schema.js';
 import { OPS } from '../../bench/scenarios.js';
 import { operationFields } from '../../src/modules/common/selection.js';
-import { leanRows, omittedProps } from '../../src/db/lean.js';
+import { declaredFieldResolverReads, leanRows, omittedProps } from '../../src/db/lean.js';
+import { getMetadataStorage } from 'type-graphql';
+import { Referral } from '../../src/modules/referral/referral.entity.js';
+import { CaseNote } from '../../src/modules/case/case-note.entity.js';
+import { Consent } from '../../src/modules/consent/consent.entity.js';
 import { CaseStatus, Role } from '../../src/modules/common/enums.js';
 import { Case } from '../../src/modules/case/case.entity.js';
 import { Household } from '../../src/modules/household/household.entity.js';
@@ -116,6 +120,48 @@ describe('what the case list leaves out', () => {
     expect(omittedProps(em, Case, fields, ['registeredAt']).has('registeredAt')).toBe(false);
     expect(omittedProps(em, Household, fields).has('anonymisedAt')).toBe(false);
     expect(omittedProps(em, Staff, fields).has('active')).toBe(false);
+  });
+});
+
+describe('what field resolvers read', () => {
+  it('keeps what a selected resolver is declared to read, and everything when it is not declared', () => {
+    const em = hub.em();
+    // daysToFirstContact computes from two dates that the operation does not select.
+    const days = omittedProps(em, Case, operationFields(infoOf('{ cases(first: 1) { edges { node { id daysToFirstContact } } } }')));
+    expect(days.has('firstContactAt')).toBe(false);
+    expect(days.has('registeredAt')).toBe(false);
+    expect(days.has('closedAt')).toBe(true);
+    // A referral's resolvers are not declared: selecting one (from) keeps every column; selecting
+    // only plain fields leaves the rest out.
+    expect(omittedProps(em, Referral, operationFields(infoOf('query($id: ID!) { case(id: $id) { referral { id from { id } } } }'))).size).toBe(0);
+    expect(omittedProps(em, Referral, operationFields(infoOf('query($id: ID!) { case(id: $id) { referral { id kind } } }'))).size).toBeGreaterThan(0);
+  });
+
+  it('every declaration names a field resolver of its type, and the read paths declare all of theirs', () => {
+    const storage = getMetadataStorage();
+    const resolversOf = (entity: Function) =>
+      storage.fieldResolvers.filter((r) => r.getObjectType?.() === entity).map((r) => r.schemaName).sort();
+    for (const [entity, reads] of declaredFieldResolverReads()) {
+      for (const field of reads.keys()) expect(resolversOf(entity), `${entity.name}.${field}`).toContain(field);
+    }
+    // Undeclared, a selected resolver would make the case list and detail read every column again.
+    for (const entity of [Case, Household, Staff, CaseNote, Consent]) {
+      expect([...(declaredFieldResolverReads().get(entity)?.keys() ?? [])].sort(), entity.name).toEqual(resolversOf(entity));
+    }
+  });
+
+  it('over HTTP, a computed field gets its columns when the list does not show them', async () => {
+    const token = await hub.tokenFor(worker);
+    const computed = await hub.gql(`query($teamId: ID!) { cases(filter: { teamId: $teamId }, first: 50) { edges { node { id daysToFirstContact } } } }`, { teamId: team.id }, token);
+    expect(computed.errors).toBeUndefined();
+    const dates = await hub.gql(`query($teamId: ID!) { cases(filter: { teamId: $teamId }, first: 50) { edges { node { id registeredAt firstContactAt } } } }`, { teamId: team.id }, token);
+    const expected = dates.data!.cases.edges.map((e: { node: { id: string; registeredAt: string; firstContactAt: string | null } }) => ({
+      id: e.node.id,
+      // As the resolver computes it (daysBetween: tenths of a day, then whole days).
+      daysToFirstContact: e.node.firstContactAt ? Math.round(Math.round(((Date.parse(e.node.firstContactAt) - Date.parse(e.node.registeredAt)) / 86_400_000) * 10) / 10) : null,
+    }));
+    expect(computed.data!.cases.edges.map((e: { node: unknown }) => e.node)).toEqual(expected);
+    expect(expected.some((e: { daysToFirstContact: number | null }) => e.daysToFirstContact !== null)).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root
 import type { GraphQLResolveInfo } from 'graphql';
 import { operationFields, selectedArguments, selectedPaths } from '../common/selection.js';
 import type { Context } from '../../context.js';
+import { fieldResolverReads } from '../../db/lean.js';
 import { decodeCursor, makeConnection, pageSize, toConnection } from '../common/connection.js';
 import { Household } from '../household/household.entity.js';
 import { Team } from '../team/team.entity.js';
@@ -174,3 +175,19 @@ export class CaseNoteResolver {
     return ctx.loaders.staff.get(n.author.id);
   }
 }
+
+// What the resolvers read of a case and of a note beyond ids and relations (omittedProps).
+fieldResolverReads(Case, {
+  household: [],
+  team: [],
+  coordinator: [],
+  daysToFirstContact: ['registeredAt', 'firstContactAt'],
+  goals: [],
+  notes: [],
+  zrmAssessments: [],
+  latestZrm: [],
+  careAllocations: [],
+  consents: [],
+  referral: [],
+});
+fieldResolverReads(CaseNote, { author: [] });

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
+import { fieldResolverReads } from '../../db/lean.js';
 import { Organisation } from '../organisation/organisation.entity.js';
 import { Consent } from './consent.entity.js';
 import { RecordConsentInput, recordConsent, revokeConsent } from './consent.service.js';
@@ -26,3 +27,6 @@ export class ConsentResolver {
     return c.resident.id;
   }
 }
+
+// What the resolvers read of a consent beyond ids and relations (omittedProps).
+fieldResolverReads(Consent, { recipient: [], residentId: [] });

@@ -6,7 +6,7 @@ import { Address, Household } from './household.entity.js';
 import { Resident } from './resident.entity.js';
 import { RegisterHouseholdInput } from './household.inputs.js';
 import * as households from './household.service.js';
-import { showThrough } from '../../db/lean.js';
+import { fieldResolverReads } from '../../db/lean.js';
 
 @Resolver(() => Household)
 export class HouseholdResolver {
@@ -25,7 +25,7 @@ export class HouseholdResolver {
     return ctx.loaders.team.get(h.team.id);
   }
 
-  /** The household itself, seen as its Address: each Address field reads only its own column (see ADDRESS_PROPS). */
+  /** The household itself, seen as its Address: each Address field reads only its own column. */
   @FieldResolver(() => Address)
   address(@Root() h: Household): Address {
     return h;
@@ -42,6 +42,11 @@ export class HouseholdResolver {
   }
 }
 
-/** What `address` shows of a household, as the Address fields of the same names (omittedProps). */
-const ADDRESS_PROPS = ['street', 'houseNumber', 'houseNumberAddition', 'postcode', 'city'] as const;
-showThrough(Household, 'address', 'Address', ADDRESS_PROPS);
+// What the resolvers read of a household (omittedProps): `address` is the household itself, seen
+// as an Address whose fields of the same names read these columns.
+fieldResolverReads(Household, {
+  team: [],
+  address: { as: 'Address', props: ['street', 'houseNumber', 'houseNumberAddition', 'postcode', 'city'] },
+  members: [],
+  cases: [],
+});

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../common/enums.js';
 import type { Context } from '../../context.js';
+import { fieldResolverReads } from '../../db/lean.js';
 import { assertTeamInScope, requireViewer } from '../../permissions/scope.js';
 import { isUuid } from '../../permissions/scope.js';
 import { BadInputError } from '../common/errors.js';
@@ -96,3 +97,6 @@ export class TeamResolver {
     return ctx.em.find(Team, {}, { orderBy: { code: 'asc' } });
   }
 }
+
+// What the resolvers read of a staff member beyond ids and relations (omittedProps).
+fieldResolverReads(Staff, { teams: [], organisation: [] });
