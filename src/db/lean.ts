@@ -237,8 +237,13 @@ export type FieldReads = readonly string[] | { readonly as: string; readonly pro
 const declaredReads = new Map<Function, Map<string, FieldReads>>();
 
 /**
- * Declares what the field resolvers of `entity`'s GraphQL type read of the entity, beyond its
- * primary key and relations (which every read keeps): `[]` for a resolver that follows ids only,
+ * Lets the one-statement reads leave columns of `entity` out (`omittedProps`; an entity not
+ * declared here is always read whole), and says what the field resolvers of its GraphQL type read
+ * of it. Declaring an entity is a promise about all code that gets its lean objects, from the
+ * reads or from the loaders they prime: it reads them only through the fields of the entity's own
+ * GraphQL type and these resolvers (a team is not declared: the informal-care `area` reads a
+ * team's name for another type's field). Per resolver, what it reads beyond the primary key and
+ * relations (which every read keeps): `[]` for a resolver that follows ids only,
  * a list of properties for one that computes from them (`daysToFirstContact` reads two dates), or
  * `{ as, props }` for one that answers with the entity itself seen as GraphQL type `as`, whose
  * fields of the same names read `props` (a household's `address`). `omittedProps` keeps what a
@@ -285,7 +290,8 @@ function computeOmitted(meta: EntityMetadata, fields: OperationFields, keep: rea
   const storage = getMetadataStorage();
   const typeName = storage.objectTypes.find((t) => t.target === meta.class)?.name;
   const selected = (typeName && fields.get(typeName)) || NONE;
-  const declared = declaredReads.get(meta.class) ?? new Map<string, FieldReads>();
+  const declared = declaredReads.get(meta.class);
+  if (!declared) return NONE;
   const resolvers = new Set(storage.fieldResolvers.filter((r) => r.getObjectType?.() === meta.class).map((r) => r.schemaName));
   // What the selected field resolvers read; an undeclared one may read anything.
   const kept = new Set(keep);

@@ -16,7 +16,7 @@ import { Rng } from '../../seeds/random.js';
 import { buildAppSchema } from '../../src/schema.js';
 import { OPS } from '../../bench/scenarios.js';
 import { operationFields } from '../../src/modules/common/selection.js';
-import { declaredFieldResolverReads, leanRows, omittedProps } from '../../src/db/lean.js';
+import { declaredFieldResolverReads, fieldResolverReads, leanRows, omittedProps } from '../../src/db/lean.js';
 import { getMetadataStorage } from 'type-graphql';
 import { Referral } from '../../src/modules/referral/referral.entity.js';
 import { CaseNote } from '../../src/modules/case/case-note.entity.js';
@@ -26,7 +26,10 @@ import { Case } from '../../src/modules/case/case.entity.js';
 import { Household } from '../../src/modules/household/household.entity.js';
 import { Resident } from '../../src/modules/household/resident.entity.js';
 import { Staff } from '../../src/modules/staff/staff.entity.js';
-import type { Team } from '../../src/modules/team/team.entity.js';
+import { Team } from '../../src/modules/team/team.entity.js';
+import { ZrmAssessment } from '../../src/modules/case/zrm-assessment.entity.js';
+import { Goal } from '../../src/modules/case/goal.entity.js';
+import { CareAllocation } from '../../src/modules/case/care-allocation.entity.js';
 
 /** The contract's TeamCases (team.graphql), as the bench sends it. */
 const TEAM_CASES = OPS.teamCases;
@@ -131,10 +134,23 @@ describe('what field resolvers read', () => {
     expect(days.has('firstContactAt')).toBe(false);
     expect(days.has('registeredAt')).toBe(false);
     expect(days.has('closedAt')).toBe(true);
-    // A referral's resolvers are not declared: selecting one (from) keeps every column; selecting
-    // only plain fields leaves the rest out.
-    expect(omittedProps(em, Referral, operationFields(infoOf('query($id: ID!) { case(id: $id) { referral { id from { id } } } }'))).size).toBe(0);
-    expect(omittedProps(em, Referral, operationFields(infoOf('query($id: ID!) { case(id: $id) { referral { id kind } } }'))).size).toBeGreaterThan(0);
+    // Referrals are not declared, so they are always read whole. Declared here with one of their
+    // resolvers (from, which follows an id), selecting it leaves the unselected columns out;
+    // selecting an undeclared one (status, subject) keeps every column.
+    const referral = (selection: string) => omittedProps(em, Referral, operationFields(infoOf(`query($id: ID!) { case(id: $id) { referral { ${selection} } } }`)));
+    expect(referral('id from { id }').size).toBe(0);
+    fieldResolverReads(Referral, { from: [] });
+    expect(referral('id kind from { id }').has('externalId')).toBe(true);
+    expect(referral('id kind from { id }').has('kind')).toBe(false);
+    expect(referral('id status').size).toBe(0);
+    expect(referral('id subject { givenName }').size).toBe(0);
+  });
+
+  it('an entity that is not declared is always read whole (a team: another type reads its name)', () => {
+    const em = hub.em();
+    const fields = operationFields(infoOf('query($id: ID!) { case(id: $id) { team { id } } }'));
+    expect(declaredFieldResolverReads().has(Team)).toBe(false);
+    expect(omittedProps(em, Team, fields).size).toBe(0);
   });
 
   it('every declaration names a field resolver of its type, and the read paths declare all of theirs', () => {
@@ -145,7 +161,7 @@ describe('what field resolvers read', () => {
       for (const field of reads.keys()) expect(resolversOf(entity), `${entity.name}.${field}`).toContain(field);
     }
     // Undeclared, a selected resolver would make the case list and detail read every column again.
-    for (const entity of [Case, Household, Staff, CaseNote, Consent]) {
+    for (const entity of [Case, Household, Resident, Staff, CaseNote, Consent, ZrmAssessment, Goal, CareAllocation]) {
       expect([...(declaredFieldResolverReads().get(entity)?.keys() ?? [])].sort(), entity.name).toEqual(resolversOf(entity));
     }
   });

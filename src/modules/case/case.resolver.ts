@@ -176,7 +176,8 @@ export class CaseNoteResolver {
   }
 }
 
-// What the resolvers read of a case and of a note beyond ids and relations (omittedProps).
+// What the resolvers read of a case and of a note beyond ids and relations (omittedProps). Code
+// reads these objects only through their GraphQL types: their reads may leave columns out.
 fieldResolverReads(Case, {
   household: [],
   team: [],
@@ -191,3 +192,7 @@ fieldResolverReads(Case, {
   referral: [],
 });
 fieldResolverReads(CaseNote, { author: [] });
+// No resolvers of their own: only their fields read them.
+fieldResolverReads(ZrmAssessment, {});
+fieldResolverReads(Goal, {});
+fieldResolverReads(CareAllocation, {});

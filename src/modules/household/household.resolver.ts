@@ -50,3 +50,5 @@ fieldResolverReads(Household, {
   members: [],
   cases: [],
 });
+// Residents have no resolvers of their own: only their fields read them.
+fieldResolverReads(Resident, {});
