@@ -286,12 +286,15 @@ export function omittedProps(em: EntityManager, entity: EntityClass<object>, fie
   return omitted;
 }
 
+/** `readonly string[]` does not narrow through Array.isArray. */
+const isPropertyList = (reads: FieldReads): reads is readonly string[] => Array.isArray(reads);
+
 function computeOmitted(meta: EntityMetadata, fields: OperationFields, keep: readonly string[]): ReadonlySet<string> {
+  const declared = declaredReads.get(meta.class);
+  if (!declared) return NONE;
   const storage = getMetadataStorage();
   const typeName = storage.objectTypes.find((t) => t.target === meta.class)?.name;
   const selected = (typeName && fields.get(typeName)) || NONE;
-  const declared = declaredReads.get(meta.class);
-  if (!declared) return NONE;
   const resolvers = new Set(storage.fieldResolvers.filter((r) => r.getObjectType?.() === meta.class).map((r) => r.schemaName));
   // What the selected field resolvers read; an undeclared one may read anything.
   const kept = new Set(keep);
@@ -299,10 +302,10 @@ function computeOmitted(meta: EntityMetadata, fields: OperationFields, keep: rea
     if (!selected.has(name)) continue;
     const reads = declared.get(name);
     if (!reads) return NONE;
-    if (Array.isArray(reads)) for (const p of reads) kept.add(p);
-    else for (const p of (reads as { as: string; props: readonly string[] }).props) if (fields.get((reads as { as: string }).as)?.has(p)) kept.add(p);
+    if (isPropertyList(reads)) for (const p of reads) kept.add(p);
+    else for (const p of reads.props) if (fields.get(reads.as)?.has(p)) kept.add(p);
   }
-  const shownThrough = new Set([...declared.values()].flatMap((r) => (Array.isArray(r) ? [] : (r as { props: readonly string[] }).props)));
+  const shownThrough = new Set([...declared.values()].flatMap((r) => (isPropertyList(r) ? [] : r.props)));
   const out = new Set<string>();
   for (const p of readProps(meta)) {
     if (p.primary || p.kind !== ReferenceKind.SCALAR || kept.has(p.name)) continue;
