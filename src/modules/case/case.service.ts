@@ -150,16 +150,9 @@ export async function listCases(
   if (withZrm) audited.push(`select 'ZrmAssessment', z.id::text, e.household_id from zrm z join edges e on e.id = z.case_id`);
   // Columns no part of the operation shows stay in the database (omittedProps); the keyset's
   // registeredAt is always read. Without `fields` (a caller outside GraphQL) every column comes.
-  const omit = (entity: EntityClass<object>, keep: string[] = []) => (fields ? omittedProps(ctx.em, entity, fields, keep) : undefined);
-  const omitted = {
-    case: omit(Case, ['registeredAt']),
-    household: omit(Household),
-    resident: omit(Resident),
-    staff: omit(Staff),
-    zrm: omit(ZrmAssessment),
-  };
-  const json = (entity: EntityClass<object>, alias: string, leftOut: ReadonlySet<string> | undefined, extra?: Record<string, string>) =>
-    leanJsonObject(ctx.em, entity, alias, extra, leftOut);
+  const omitted = (entity: EntityClass<object>) => (fields ? omittedProps(ctx.em, entity, fields, entity === Case ? ['registeredAt'] : []) : undefined);
+  const json = (entity: EntityClass<object>, alias: string, extra?: Record<string, string>) =>
+    leanJsonObject(ctx.em, entity, alias, extra, omitted(entity));
   // What the statement wrote READs for (the trail must not write them again when a loader reads
   // one of these objects later in the request; priming the loaders below records no READs).
   const recordReads = (rows: Record<string, unknown>[]) => {
@@ -177,7 +170,7 @@ export async function listCases(
     const rows = await sql<Record<string, unknown>>(
       ctx.em,
       `with page as (
-         select ${leanSelect(ctx.em, Case, 'c', omitted.case)} from "case" c where ${whereSql} ${cursorSql} order by c.registered_at desc, c.id desc limit ?
+         select ${leanSelect(ctx.em, Case, 'c', omitted(Case))} from "case" c where ${whereSql} ${cursorSql} order by c.registered_at desc, c.id desc limit ?
        ),
        edges as (select * from page order by registered_at desc, id desc limit ?)
        ${withHousehold ? `, hh as (select h.* from household h where h.id in (select household_id from edges) and ${householdSql.sql})` : ''}
@@ -185,15 +178,15 @@ export async function listCases(
        ${withZrm ? `, zrm as (select distinct on (z.case_id) z.* from zrm_assessment z where z.case_id in (select id from edges)
            order by z.case_id, z.assessed_at desc, z.id desc)` : ''}
        , audit as (${audit.sql} returning 1)
-       ${withMembers ? `, members as materialized (select r.household_id, json_agg(${json(Resident, 'r', omitted.resident)} order by r.birth_date asc, r.id asc) as list
+       ${withMembers ? `, members as materialized (select r.household_id, json_agg(${json(Resident, 'r')} order by r.birth_date asc, r.id asc) as list
            from mem r group by r.household_id)` : ''}
-       ${withHousehold ? `, households as materialized (select h.id, ${json(Household, 'h', omitted.household, withMembers ? { __members: `coalesce(m.list, '[]'::json)` } : {})} as j
+       ${withHousehold ? `, households as materialized (select h.id, ${json(Household, 'h', withMembers ? { __members: `coalesce(m.list, '[]'::json)` } : {})} as j
            from hh h ${withMembers ? 'left join members m on m.household_id = h.id' : ''})` : ''}
        select p.*, t.total as page_total
          ${withCoordinator ? `, case when s.id is null then null
              when row_number() over (partition by s.id order by p.registered_at desc, p.id desc) > 1 then null
-             else ${json(Staff, 's', omitted.staff)} end as coordinator_json` : ''}
-         ${withZrm ? `, case when z.id is null then null else ${json(ZrmAssessment, 'z', omitted.zrm)} end as zrm_json` : ''}
+             else ${json(Staff, 's')} end as coordinator_json` : ''}
+         ${withZrm ? `, case when z.id is null then null else ${json(ZrmAssessment, 'z')} end as zrm_json` : ''}
          ${withHousehold ? ', hj.j as household_json' : ''}
        from (select count(*) as total from "case" c where ${whereSql}) t
        left join page p on true
@@ -216,7 +209,7 @@ export async function listCases(
     return rows;
   });
   const pageRaw = raw.filter((r) => r.id !== null);
-  const rows = leanRows(ctx.em, Case, pageRaw, omitted.case);
+  const rows = leanRows(ctx.em, Case, pageRaw, omitted(Case));
   const page = toConnection(rows, limit, Number(raw[0]?.page_total ?? 0), (c) => c.registeredAt, !!after);
   const edges = pageRaw.slice(0, page.edges.length);
   for (const [i, { node }] of page.edges.entries()) {
@@ -225,12 +218,12 @@ export async function listCases(
     // Each coordinator comes once, on the first of its cases in page order (a page of 50 has a
     // handful): the rest of its cases find it primed by then.
     const coordinator = r.coordinator_json as Record<string, unknown> | null;
-    if (coordinator) ctx.loaders.staff.prime(coordinator.id as string, leanRows(ctx.em, Staff, [coordinator], omitted.staff)[0]!);
+    if (coordinator) ctx.loaders.staff.prime(coordinator.id as string, leanRows(ctx.em, Staff, [coordinator], omitted(Staff))[0]!);
     if (withZrm) {
       const z = r.zrm_json as Record<string, unknown> | null;
-      ctx.loaders.latestZrmOfCase.prime(node.id, z ? leanRows(ctx.em, ZrmAssessment, [z], omitted.zrm)[0]! : null);
+      ctx.loaders.latestZrmOfCase.prime(node.id, z ? leanRows(ctx.em, ZrmAssessment, [z], omitted(ZrmAssessment))[0]! : null);
     }
-    if (withHousehold) ctx.loaders.primeHousehold(node.household.id, r.household_json as Record<string, unknown> | null, omitted);
+    if (withHousehold) ctx.loaders.primeHousehold(node.household.id, r.household_json as Record<string, unknown> | null, { household: omitted(Household), resident: omitted(Resident) });
   }
   return page;
 }
