@@ -30,3 +30,7 @@ if (result.status !== 0) {
   process.exit(result.status ?? 1);
 }
 cpSync(path.join(root, 'data'), path.join(outDir, 'data'), { recursive: true });
+// The dashboard's page, script and style are served as they are (src/dashboard/serve.ts reads them beside itself).
+for (const file of ['index.html', 'dashboard.js', 'dashboard.css']) {
+  cpSync(path.join(root, 'src/dashboard', file), path.join(outDir, 'src/dashboard', file));
+}

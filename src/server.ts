@@ -24,6 +24,7 @@ import { armorOptions, graphqlLimits, parseOptions } from './graphql-limits.js';
 import { createRateLimiter } from './rate-limit.js';
 import { SQL_COUNT_HEADER, wantsSqlCount, withSqlCounter } from './sql-count.js';
 import { renderMetrics } from './jobs/metrics.js';
+import { isDashboardPath, serveDashboard } from './dashboard/serve.js';
 
 export interface App {
   server: http.Server;
@@ -206,6 +207,7 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
       res.writeHead(200, { 'content-type': metrics.contentType });
       return res.end(metrics.body);
     }
+    if (isDashboardPath(url.pathname)) return serveDashboard(req, res, url.pathname);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found; the API is at /graphql' });
 
     // Rate limit before anything else is read: keyed by the verified subject, else the client IP.
