@@ -128,7 +128,7 @@ export function renderReport(report, scopeLabel) {
     ]);
     parts.push(
       section(
-        `Self-reliance (ZRM ${label(version.version)}): ${count(version.assessments)} assessments`,
+        `Self-reliance (${label(version.version)}): ${count(version.assessments)} assessments`,
         table(['Domain', ...scores.map((s) => `Score ${s}`)], rows),
       ),
     );
