@@ -52,7 +52,7 @@ import { CareAllocation } from '../src/modules/case/care-allocation.entity.js';
 import { Consent } from '../src/modules/consent/consent.entity.js';
 import { Feedback } from '../src/modules/feedback/feedback.entity.js';
 import { WorkerChangeRequest } from '../src/modules/feedback/worker-change-request.entity.js';
-import { ContactAttempt, Referral } from '../src/modules/referral/referral.entity.js';
+import { ContactAttempt, Referral, type PartnerSystem } from '../src/modules/referral/referral.entity.js';
 import { FlexAssignment } from '../src/modules/flex/flex-assignment.entity.js';
 import { type AvailabilitySlot, Volunteer } from '../src/modules/informal-care/volunteer.entity.js';
 import { CaseDiscussion, InformalCareRequest, MatchCheckIn, VolunteerMatch } from '../src/modules/informal-care/informal-care.entity.js';
@@ -805,6 +805,11 @@ export interface ReferralOverrides extends FactoryOptions {
   resident?: Resident;
   /** Link `resident` as the matched resident (default true when `resident` is given). */
   linkResident?: boolean;
+  /**
+   * The partner system it came in from (default: the sender's, as for a polled record);
+   * `null` for a referral the sender submitted through its app (it gets no status pushes).
+   */
+  partnerSystem?: PartnerSystem | null;
   subjectGivenName?: string;
   subjectFamilyName?: string;
   subjectBirthDate?: string | null;
@@ -869,6 +874,7 @@ export function buildReferral(em: EntityManager, o: ReferralOverrides): Referral
     household: o.household ?? (resident ? residentHousehold : null) ?? null,
     case: o.case ?? null,
     resident: resident && o.linkResident !== false ? resident : null,
+    partnerSystem: pick(o.partnerSystem, () => (o.from.kind === OrganisationKind.GP_PRACTICE ? 'huisarts' : o.from.kind === OrganisationKind.HOUSING_CORPORATION ? 'corporation' : null)),
     createdAt: receivedAt,
     updatedAt: receivedAt,
   });

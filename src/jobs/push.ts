@@ -7,6 +7,7 @@
  * GP system: Task status; the coordinator (name, phone) only with the resident's active
  * GP_TANDEM consent for that practice, and then a Disclosure row is written.
  * Corporation: status only, folded (never why).
+ * Only for referrals that came in from that partner system (`referral.partner_system`).
  */
 import { UnrecoverableError } from 'bullmq';
 import type { Orm } from '../db/database.js';
@@ -32,7 +33,7 @@ interface ReferralRow {
   updated_at: Date;
   from_id: string;
   resident_id: string | null;
-  sender_kind: string;
+  partner_system: Partner | null;
 }
 
 export type PushResult = { sent: Partner | 'nothing'; disclosed: boolean };
@@ -46,11 +47,15 @@ function rethrow(e: unknown): never {
 export async function pushReferralStatus(deps: PushDeps, partner: Partner, referralId: string, idempotencyKey: string): Promise<PushResult> {
   const em = deps.orm.em.fork();
   const [r] = await em.execute<ReferralRow[]>(
-    `select r.id, r.external_id, r.status, r.updated_at, r.from_id, r.resident_id, o.kind as sender_kind
-       from referral r join organisation o on o.id = r.from_id where r.id = ?`,
+    `select r.id, r.external_id, r.status, r.updated_at, r.from_id, r.resident_id, r.partner_system
+       from referral r where r.id = ?`,
     [referralId],
   );
   if (!r) return { sent: 'nothing', disclosed: false }; // erased since: nothing left to tell
+  // Only to the system the referral came from: there its externalId is the sender's record; for
+  // a referral submitted through the app it may be another sender's (the relay routes these to
+  // the internal queue; this holds for jobs queued before a referral's origin was known).
+  if (r.partner_system !== partner) return { sent: 'nothing', disclosed: false };
   if (partner === 'huisarts') {
     if (!deps.huisarts) throw new PartnerError('huisarts', 'huisarts: not configured', null, true);
     // Consent at send time: the same rule as the partner view (loaders.ts contactPersonOfReferral).

@@ -10,21 +10,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { outboundJobOptions, withTimeout, type JobQueues, type QueueName } from './queues.js';
+import { outboundJobOptions, withTimeout, type JobQueues, type Partner, type QueueName } from './queues.js';
 import { jobOutcomes } from './metrics.js';
 
 interface ClaimedRow {
   id: string;
   topic: string;
   payload: Record<string, unknown>;
-  sender_kind: string | null;
+  /** The referral's partner system (referral.status-changed only). */
+  partner_system: Partner | null;
 }
 
 /** Which queue a message goes to: the partner system of the referral's sender, else internal. */
+/**
+ * A referral's status goes to the partner system it came in from, and nowhere else: one
+ * submitted through the sender's app has no record there that is surely its own.
+ */
 function queueOf(row: ClaimedRow): QueueName {
-  if (row.sender_kind === 'GP_PRACTICE') return 'huisarts';
-  if (row.sender_kind === 'HOUSING_CORPORATION') return 'corporation';
-  return 'internal';
+  return row.partner_system ?? 'internal';
 }
 
 export class OutboxRelay {
@@ -85,10 +88,9 @@ export class OutboxRelay {
     try {
       return await orm.em.fork().transactional(async (em: EntityManager) => {
         const rows = await em.execute<ClaimedRow[]>(
-          `select o.id, o.topic, o.payload, org.kind as sender_kind
+          `select o.id, o.topic, o.payload, r.partner_system
              from outbox o
              left join referral r on o.topic = 'referral.status-changed' and r.id = (o.payload->>'referralId')::uuid
-             left join organisation org on org.id = r.from_id
             where o.published_at is null and o.available_at <= now()
             order by o.available_at, o.created_at, o.id
             limit ?

@@ -107,7 +107,7 @@ class Importer {
     let submission;
     try {
       submission = normaliseSubmission(sender, input, this.deps.config.BSN_KEY);
-      const { created } = await intakeReferral(this.em(), sender, submission, this.audit);
+      const { created } = await intakeReferral(this.em(), sender, submission, this.audit, this.partner);
       if (created) this.result.imported++;
       else this.result.duplicates++;
       jobOutcomes.inc({ queue: this.partner, name: 'record', outcome: created ? 'imported' : 'duplicate' });

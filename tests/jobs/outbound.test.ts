@@ -21,6 +21,9 @@ const tokens: Record<string, string> = {};
 let withConsent: Referral;
 let withoutConsent: Referral;
 let corpReferral: Referral;
+/** Submitted through the partners' apps (no partner system): never pushed. */
+let gpAppReferral: Referral;
+let corpAppReferral: Referral;
 let consentId: string;
 const COORDINATOR = 'Coördinator Tandemvoorbeeld';
 const COORDINATOR_PHONE = '030-7654321';
@@ -52,6 +55,10 @@ beforeAll(async () => {
   withConsent = buildReferral(em, { from: gp, resident: a.head, household: a.household, case: caseA, status: ReferralStatus.RECEIVED });
   withoutConsent = buildReferral(em, { from: gp, resident: b.head, household: b.household, case: caseB, status: ReferralStatus.RECEIVED });
   corpReferral = buildReferral(em, { from: corp, resident: c.head, household: c.household, status: ReferralStatus.RECEIVED });
+  // The same residents (GP_TANDEM consent, an open case with a coordinator), but sent through
+  // the apps: in the partner systems their externalIds may well be another sender's records.
+  gpAppReferral = buildReferral(em, { from: gp, resident: a.head, household: a.household, case: caseA, status: ReferralStatus.RECEIVED, partnerSystem: null });
+  corpAppReferral = buildReferral(em, { from: corp, resident: c.head, household: c.household, status: ReferralStatus.RECEIVED, partnerSystem: null });
   await em.flush();
   tokens.worker = await hub.tokenFor(worker);
   tokens.admin = await hub.tokenFor(admin);
@@ -138,6 +145,30 @@ describe('feedback to the corporation', () => {
       return e.length === 2 ? e : null;
     });
     expect(fb.map((e) => e.body)).toEqual([{ status: 'CONTACT_ATTEMPTED' }, { status: 'CLOSED' }]);
+  });
+});
+
+describe('referrals submitted through the apps', () => {
+  it('are pushed to no partner system: no Task, no feedback, no coordinator, no disclosure', async () => {
+    const disclosuresBefore = await hub.em().count(Disclosure, { residentId: gpAppReferral.resident!.id });
+    await triage(gpAppReferral.id, ReferralStatus.TRIAGED);
+    await triage(corpAppReferral.id, ReferralStatus.CONTACT_ATTEMPTED, attempt);
+    const conn = hub.em().getConnection();
+    const outboxIds = (
+      await conn.execute<{ id: string }[]>(`select id from outbox where payload->>'referralId' in (?, ?)`, [gpAppReferral.id, corpAppReferral.id])
+    ).map((r) => r.id);
+    expect(outboxIds).toHaveLength(2);
+    // Routed to the internal queue, where a status change without a partner system is a no-op.
+    for (const id of outboxIds) {
+      await waitFor(`job ${id} done`, async () => (await (await h.jobs!.queues.get('internal').getJob(id))?.getState()) === 'completed');
+      expect(await h.jobs!.queues.get('huisarts').getJob(id)).toBeUndefined();
+      expect(await h.jobs!.queues.get('corporation').getJob(id)).toBeUndefined();
+    }
+    expect(taskEffects(gpAppReferral)).toEqual([]);
+    const onPath = h.corporation.effectsFor(`/signals/${corpAppReferral.externalId}/feedback`);
+    expect(onPath).toEqual([]);
+    expect(await hub.em().count(Disclosure, { residentId: gpAppReferral.resident!.id })).toBe(disclosuresBefore);
+    for (const e of h.huisarts.effects) expect(JSON.stringify(e.body)).not.toContain(gpAppReferral.id);
   });
 });
 

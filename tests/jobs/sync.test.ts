@@ -13,6 +13,8 @@ import { SyncState } from '../../src/jobs/sync-state.entity.js';
 import { ParkedRecord } from '../../src/jobs/parked-record.entity.js';
 import { AGB_SYSTEM, ORGANISATION_CODE_SYSTEM } from '../../integrations/huisarts/schemas.js';
 import { jobsOverrides, startHarness, waitFor, type Harness } from './harness.js';
+import { intakeReferral, normaliseSubmission } from '../../src/modules/referral/referral-intake.js';
+import { AuditTrail } from '../../src/modules/audit/audit-trail.js';
 import type { Team } from '../../src/modules/team/team.entity.js';
 import type { Organisation } from '../../src/modules/organisation/organisation.entity.js';
 import type { Resident } from '../../src/modules/household/resident.entity.js';
@@ -141,5 +143,36 @@ describe('polling with a stored cursor', () => {
 
     const partner = await hub.gql(`mutation { submitReferral(input: { externalId: "x", kind: GP_REFERRAL, subject: { givenName: "a", familyName: "b", birthDate: "1990-01-01", postcode: "3562AB", houseNumber: "1" }, reason: "r", consentObtained: true }) { id } }`, {}, adminToken);
     expect(partner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('which partner system a referral came from', () => {
+  it("marks polled referrals with their system, not an app submission under the same id from another sender, and an app submission once its own sender's system delivers it", async () => {
+    const em = hub.em();
+    const otherGp = buildOrganisation(em, { kind: OrganisationKind.GP_PRACTICE });
+    await em.flush();
+    // Another practice sends SR-SHARED through its app; then this practice's system has its own SR-SHARED.
+    const submit = `mutation($input: SubmitReferralInput!) { submitReferral(input: $input) { id } }`;
+    const input = { externalId: 'SR-SHARED', kind: 'GP_REFERRAL', subject: { givenName: 'Aaltje', familyName: 'Deelman', birthDate: '1950-01-01', postcode: '3562AB', houseNumber: '3' }, reason: 'r', consentObtained: true };
+    const viaApp = await hub.gql(submit, { input }, await hub.tokenFor(otherGp.id));
+    expect(viaApp.errors).toBeUndefined();
+    h.huisarts.addServiceRequest({ id: 'SR-SHARED', requester: { system: AGB_SYSTEM, value: AGB }, postcode: '3562 CD' });
+    h.corporation.addSignal({ id: 'VS-ORIGIN', corporation: corp.code, postcode: '3562GH' });
+    const polled = await waitFor('the polled SR-SHARED', () => hub.em().findOne(Referral, { from: gp.id, externalId: 'SR-SHARED' }));
+    const signal = await waitFor('the polled VS-ORIGIN', () => hub.em().findOne(Referral, { from: corp.id, externalId: 'VS-ORIGIN' }));
+    expect(polled.partnerSystem).toBe('huisarts');
+    expect(signal.partnerSystem).toBe('corporation');
+    expect((await hub.em().findOneOrFail(Referral, { id: viaApp.data!.submitReferral.id })).partnerSystem).toBeNull();
+
+    // The sender's own app first, then its own system with the same record (the poll names the
+    // sender, so the pair is the sender's): from then on its status goes to that system.
+    const sub = normaliseSubmission(gp, { ...input, externalId: 'SR-APP-FIRST', kind: ReferralKind.GP_REFERRAL }, hub.config.BSN_KEY);
+    const audit = new AuditTrail(null, 'test-origin', 'REFERRAL_INTAKE');
+    const first = await intakeReferral(hub.em(), gp, sub, audit);
+    expect(first.created).toBe(true);
+    expect((await hub.em().findOneOrFail(Referral, { id: first.referral.id })).partnerSystem).toBeNull();
+    const again = await intakeReferral(hub.em(), gp, sub, audit, 'huisarts');
+    expect(again).toMatchObject({ created: false });
+    expect((await hub.em().findOneOrFail(Referral, { id: first.referral.id })).partnerSystem).toBe('huisarts');
   });
 });

@@ -36,11 +36,11 @@ export async function integrations(ctx: Context): Promise<IntegrationHealthRow[]
       `select partner, last_success_at, last_error from sync_state`,
     ),
     // Outbound messages still waiting in the outbox (Redis down, relay behind), per partner system.
-    em.execute<{ kind: string | null; n: string }[]>(
-      `select org.kind, count(*) as n from outbox o
+    // Routed as the relay routes them: by the partner system the referral came in from.
+    em.execute<{ partner: string | null; n: string }[]>(
+      `select r.partner_system as partner, count(*) as n from outbox o
          left join referral r on o.topic = 'referral.status-changed' and r.id = (o.payload->>'referralId')::uuid
-         left join organisation org on org.id = r.from_id
-        where o.published_at is null group by org.kind`,
+        where o.published_at is null group by r.partner_system`,
     ),
     em.execute<{ partner: string; n: string }[]>(`select partner, count(*) as n from parked_record group by partner`),
   ]);
@@ -49,8 +49,7 @@ export async function integrations(ctx: Context): Promise<IntegrationHealthRow[]
   return Promise.all(
     PARTNERS.map(async (partner) => {
       const state = states.find((s) => s.partner === partner);
-      const kind = partner === 'huisarts' ? 'GP_PRACTICE' : 'HOUSING_CORPORATION';
-      const waitingInOutbox = Number(outbox.find((o) => o.kind === kind)?.n ?? 0);
+      const waitingInOutbox = Number(outbox.find((o) => o.partner === partner)?.n ?? 0);
       let counts: Record<string, number> | null = null;
       try {
         counts = await withTimeout(queues.get(partner).getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'failed'), REDIS_TIMEOUT_MS);

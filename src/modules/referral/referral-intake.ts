@@ -19,7 +19,7 @@ import { Case } from '../case/case.entity.js';
 import type { Organisation } from '../organisation/organisation.entity.js';
 import { teamForPostcode } from '../team/team.service.js';
 import { Team } from '../team/team.entity.js';
-import { Referral } from './referral.entity.js';
+import { Referral, type PartnerSystem } from './referral.entity.js';
 
 export const REFERRAL_STATUS_CHANGED = 'referral.status-changed';
 
@@ -206,12 +206,20 @@ export async function intakeReferral(
   sender: Organisation,
   s: ReferralSubmission,
   audit: AuditTrail,
+  /** The partner system whose poll delivers this submission; none for the sender's app. */
+  partnerSystem: PartnerSystem | null = null,
 ): Promise<IntakeResult> {
   const existing = async (tem: EntityManager) => {
     const found = await tem.findOne(Referral, { from: sender.id, externalId: s.externalId });
     if (!found) return null;
     if (!sameSubmission(found, s)) {
       throw new ConflictError('A different referral was already submitted under this externalId.');
+    }
+    if (partnerSystem && !found.partnerSystem) {
+      // Submitted through the app first, and now the sender's own system has the same record
+      // (the poll identified the sender): from here on its status goes to that system too.
+      await tem.nativeUpdate(Referral, { id: found.id, partnerSystem: null }, { partnerSystem });
+      found.partnerSystem = partnerSystem;
     }
     return { referral: found, created: false, matched: !!found.resident };
   };
@@ -246,6 +254,7 @@ export async function intakeReferral(
         household: match ? tem.getReference(Household, match.householdId) : null,
         resident: match ? tem.getReference(Resident, match.residentId) : null,
         case: openCase,
+        partnerSystem,
         createdAt: now,
         updatedAt: now,
       });

@@ -9,6 +9,10 @@ import { Household } from '../household/household.entity.js';
 import { Case } from '../case/case.entity.js';
 import { Resident } from '../household/resident.entity.js';
 
+/** The partner systems the hub polls and pushes to (src/jobs/queues.ts `Partner`). */
+export const PARTNER_SYSTEMS = ['huisarts', 'corporation'] as const;
+export type PartnerSystem = (typeof PARTNER_SYSTEMS)[number];
+
 @ObjectType({ description: 'The person a referral is about, as the partner sent it.' })
 export class ReferralSubject {
   @Field(() => String)
@@ -130,6 +134,15 @@ export class Referral extends BaseEntity<'status' | 'version'> {
 
   @Property({ type: 'text', nullable: true })
   cancelReason?: string | null;
+
+  /**
+   * The partner system this referral came in from (its poll took it in, or saw it again), or
+   * null when the sender submitted it through its app. Only such referrals get status pushes:
+   * the system knows a record by the sender's externalId alone, and an externalId the hub did
+   * not take from that system may be another practice's (or corporation's) record there.
+   */
+  @Enum({ items: [...PARTNER_SYSTEMS], nullable: true })
+  partnerSystem?: PartnerSystem | null;
 
   @Property({ type: 'integer', version: true })
   version: number = 1;
