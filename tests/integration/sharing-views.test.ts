@@ -286,6 +286,27 @@ describe('partner apps', () => {
     expect(deeper.raw).not.toContain('SECRET-CORP-REASON');
   });
 
+  it("a housing corporation's status filter and cancel speak folded statuses only (they would tell DECLINED from CLOSED)", async () => {
+    const filtered = (status: string[]) =>
+      hub.gql('query($s: [ReferralStatus!]) { referrals(filter: { status: $s }) { edges { node { id status } } } }', { s: status }, tokens.corp);
+    // CLOSED selects the declined signal, as it shows; RECEIVED (what TRIAGED shows as) does not.
+    expect((await filtered(['CLOSED'])).data?.referrals.edges).toEqual([{ node: { id: referralCorp.id, status: 'CLOSED' } }]);
+    expect((await filtered(['RECEIVED', 'IN_CARE'])).data?.referrals.edges).toEqual([]);
+    for (const hidden of ['DECLINED', 'TRIAGED', 'CANCELLED']) {
+      const res = await filtered([hidden]);
+      expect(code(res), hidden).toBe('BAD_USER_INPUT');
+      expect(res.data?.referrals ?? null).toBeNull();
+    }
+    // Teams filter on the real statuses.
+    const team = await hub.gql('query($s: [ReferralStatus!]) { referrals(filter: { status: $s }) { edges { node { id } } } }', { s: ['DECLINED'] }, tokens.worker);
+    expect(team.data?.referrals.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(referralCorp.id);
+
+    const cancel = await hub.gql('mutation($id: ID!) { cancelReferral(id: $id) { id } }', { id: referralCorp.id }, tokens.corp);
+    expect(code(cancel)).toBe('CONFLICT');
+    expect(cancel.errors?.[0]?.message).toBe('A referral that is CLOSED can no longer be cancelled.');
+    expect(cancel.raw).not.toContain('DECLINED');
+  });
+
   it('partners reach no case file at all', async () => {
     for (const q of ['{ cases { totalCount } }', `{ case(id: "${caseA.id}") { id } }`, `{ household(id: "${caseA.household.id}") { id } }`, '{ caseCounts { suppressed } }']) {
       const res = await hub.gql(q, {}, tokens.gp);

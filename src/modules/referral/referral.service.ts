@@ -3,7 +3,7 @@ import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { assertTeamInScope, isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
-import { AccessAction, ReferralStatus } from '../common/enums.js';
+import { AccessAction, ReferralStatus, Role } from '../common/enums.js';
 import { BadInputError, ConflictError, ForbiddenError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
@@ -65,7 +65,7 @@ export async function listReferrals(
     assertTeamInScope(ctx, filter.teamId, 'filter.teamId');
     conditions.push({ team: filter.teamId });
   }
-  if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
+  if (filter?.status?.length) conditions.push({ status: { $in: statusesToFilter(ctx, filter.status) } });
   if (filter?.kind) conditions.push({ kind: filter.kind });
   const page = await keysetPage(ctx.em, Referral, { $and: conditions }, 'receivedAt', first, after);
   for (const { node } of page.edges) ctx.audit.read('Referral', node.id, node.household?.id ?? null);
@@ -144,7 +144,9 @@ export async function cancelReferral(ctx: Context, id: string, reason: string | 
     if (!referral) throw notFound(ctx, 'Referral', id);
     if (referral.status === ReferralStatus.CANCELLED) return referral;
     if (!CANCELLABLE.has(referral.status)) {
-      throw new ConflictError(`A referral that is ${referral.status} can no longer be cancelled.`);
+      // A corporation hears the folded status here too: the real one would say why it ended.
+      const shown = viewer.role === Role.PARTNER_CORPORATION ? statusForCorporation(referral.status) : referral.status;
+      throw new ConflictError(`A referral that is ${shown} can no longer be cancelled.`);
     }
     referral.status = ReferralStatus.CANCELLED;
     referral.cancelReason = cancelReason;
@@ -161,6 +163,29 @@ export async function cancelReferral(ctx: Context, id: string, reason: string | 
  * What a housing corporation may know of a referral's status: whether contact was
  * attempted, made or failed — never why (DECLINED and CANCELLED read as CLOSED).
  */
+/** The statuses a housing corporation sees: every status folds onto one of these. */
+const CORPORATION_STATUSES: readonly ReferralStatus[] = [
+  ReferralStatus.RECEIVED,
+  ReferralStatus.CONTACT_ATTEMPTED,
+  ReferralStatus.IN_CARE,
+  ReferralStatus.NOT_REACHED,
+  ReferralStatus.CLOSED,
+];
+
+/**
+ * The stored statuses a status filter selects. A corporation filters on what it sees: CLOSED
+ * selects declined and cancelled signals too (else the filter would tell them apart), and a
+ * status it never sees (TRIAGED, DECLINED, CANCELLED) is refused.
+ */
+function statusesToFilter(ctx: Context, asked: ReferralStatus[]): ReferralStatus[] {
+  if (requireViewer(ctx).role !== Role.PARTNER_CORPORATION) return asked;
+  const unknown = asked.filter((s) => !CORPORATION_STATUSES.includes(s));
+  if (unknown.length) {
+    throw new BadInputError('filter.status', `a housing corporation filters on the statuses it sees: ${CORPORATION_STATUSES.join(', ')}`);
+  }
+  return Object.values(ReferralStatus).filter((s) => asked.includes(statusForCorporation(s)));
+}
+
 export function statusForCorporation(status: ReferralStatus): ReferralStatus {
   switch (status) {
     case ReferralStatus.RECEIVED:
