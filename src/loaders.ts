@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './permissions/viewer.js';
 import type { AuditTrail } from './modules/audit/audit-trail.js';
-import { scopeOf } from './permissions/scope.js';
+import { NO_ID, scopeOf } from './permissions/scope.js';
 import { Team } from './modules/team/team.entity.js';
 import { Staff } from './modules/staff/staff.entity.js';
 import { Organisation } from './modules/organisation/organisation.entity.js';
@@ -293,12 +293,38 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       opts,
     ),
 
+    /**
+     * Residents (by id) whose INFORMAL_CARE consent for the viewer's organisation is active now:
+     * a volunteer gets a resident's phone only with it (checked in this query, so a revocation
+     * counts from the next request on).
+     */
+    informalCareConsent: new Loader<string, boolean>(async (ids) => {
+      if (!viewer?.organisationId) return ids.map(() => false);
+      const rows = await sql<{ resident_id: string }>(
+        em,
+        `select distinct resident_id from consent
+          where resident_id = any(?::uuid[]) and recipient_id = ? and purpose = ?
+            and granted_at <= now() and (revoked_at is null or revoked_at > now())`,
+        [[...ids], viewer.organisationId, ConsentPurpose.INFORMAL_CARE],
+      );
+      const consented = new Set(rows.map((r) => r.resident_id));
+      return ids.map((id) => consented.has(id));
+    }, opts),
+
     informalCareRequest: new Loader<string, InformalCareRequest | null>(
       async (ids) => byId(ids, await em.find(InformalCareRequest, { id: { $in: [...ids] } })),
       opts,
     ),
 
-    volunteer: new Loader<string, Volunteer | null>(async (ids) => byId(ids, await em.find(Volunteer, { id: { $in: [...ids] } })), opts),
+    /**
+     * Volunteers behind the matches the viewer may see. An ambassador sees only those of their
+     * own organisation: a team's matches can be with another organisation's volunteers (an
+     * earlier ambassador's), and DESIGN.md gives an ambassador their organisation's volunteers.
+     */
+    volunteer: new Loader<string, Volunteer | null>(async (ids) => {
+      const own = viewer?.role === Role.AMBASSADOR ? { organisation: viewer.organisationId ?? NO_ID } : {};
+      return byId(ids, await em.find(Volunteer, { id: { $in: [...ids] }, ...own }));
+    }, opts),
 
     liveMatchCount: new Loader<string, number>(async (ids) => {
       const rows = await sql<{ volunteer_id: string; n: string }>(

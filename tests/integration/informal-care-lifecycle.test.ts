@@ -17,7 +17,8 @@ import {
   buildVolunteer,
   buildVolunteerMatch,
 } from '../../seeds/factories.js';
-import { CaseStatus, MatchStatus, OrganisationKind, Role } from '../../src/modules/common/enums.js';
+import { CaseStatus, ConsentPurpose, MatchStatus, OrganisationKind, Role } from '../../src/modules/common/enums.js';
+import { Consent } from '../../src/modules/consent/consent.entity.js';
 import { enqueueDueCheckInReminders, CHECK_IN_REMINDER_TOPIC } from '../../src/modules/informal-care/check-ins.js';
 import { InformalCareRequest, VolunteerMatch } from '../../src/modules/informal-care/informal-care.entity.js';
 import { Volunteer } from '../../src/modules/informal-care/volunteer.entity.js';
@@ -212,6 +213,9 @@ describe('match lifecycle', () => {
     expect(active.data?.activateMatch.startedAt).toBeTruthy();
     expect((await hub.em().findOneOrFail(InformalCareRequest, requestId)).status).toBe('MATCHED');
     expect(code(await hub.gql(ACTIVATE, { id }, t.ambassadorA))).toBe('CONFLICT');
+    // Activating recorded the resident's agreement: an INFORMAL_CARE consent for Vera's organisation.
+    const consents = await hub.em().find(Consent, { resident: resident.id, purpose: ConsentPurpose.INFORMAL_CARE, revokedAt: null }, { populate: ['recipient', 'recordedBy'] });
+    expect(consents.map((k) => [k.recipient.id, k.recordedBy.id])).toEqual([[vera.organisation.id, workerA.id]]);
     expect((await mine()).contactPhone).toBe(PHONE);
     expect(code(await hub.gql(PROPOSE, { r: requestId, v: walt.id }, t.ambassadorA))).toBe('CONFLICT');
 

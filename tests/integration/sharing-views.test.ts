@@ -25,8 +25,8 @@ import { Resident } from '../../src/modules/household/resident.entity.js';
 import { Household } from '../../src/modules/household/household.entity.js';
 import { Disclosure } from '../../src/modules/audit/access-log.entity.js';
 import type { Team } from '../../src/modules/team/team.entity.js';
-import type { Staff } from '../../src/modules/staff/staff.entity.js';
-import type { Organisation } from '../../src/modules/organisation/organisation.entity.js';
+import { Staff } from '../../src/modules/staff/staff.entity.js';
+import { Organisation } from '../../src/modules/organisation/organisation.entity.js';
 import type { Referral } from '../../src/modules/referral/referral.entity.js';
 
 let hub: TestHub;
@@ -52,6 +52,7 @@ let referralCorp: Referral;
 let volunteer: Volunteer;
 let otherVolunteer: Volunteer;
 let activeMatch: VolunteerMatch;
+let informalCareConsentId: string;
 let proposedMatch: VolunteerMatch;
 let requestA: InformalCareRequest;
 const tokens: Record<string, string> = {};
@@ -119,6 +120,10 @@ beforeAll(async () => {
     request: requestA, volunteer, team: teamA, status: MatchStatus.ACTIVE, task: 'Boodschappen doen',
     proposedAt: new Date(Date.now() - 40 * 86400000), startedAt: new Date(Date.now() - 30 * 86400000),
   });
+  // The resident agreed to the match: their INFORMAL_CARE consent for the volunteer's organisation.
+  informalCareConsentId = buildConsent(em, {
+    resident: residentA, recipient: careOrg, recordedBy: workerA, purpose: ConsentPurpose.INFORMAL_CARE, grantedAt: new Date(Date.now() - 30 * 86400000),
+  }).id;
   proposedMatch = em.create(VolunteerMatch, {
     request: requestA2, volunteer, team: teamA, status: MatchStatus.PROPOSED, task: 'Gezelschap', proposedAt: new Date(),
   });
@@ -329,6 +334,32 @@ describe('partner apps', () => {
 describe('AMBASSADOR', () => {
   const OPEN = `{ informalCareRequests(filter: { status: [OPEN] }) { totalCount edges { node { id needs area { postcode4 neighbourhood } resident { givenName } } } } }`;
 
+
+  it("sees the volunteers of its own organisation only, also behind its team's matches (dueCheckIns)", async () => {
+    const em = hub.em();
+    const otherOrg = buildOrganisation(em, { kind: OrganisationKind.INFORMAL_CARE });
+    const stranger = em.create(Volunteer, {
+      organisation: otherOrg, givenName: 'Wigbolda', familyName: 'Vreemdeling', email: `wigbolda.${Date.now()}@example.test`,
+      postcode: '3901AB', skills: [], languages: ['Dutch'], availability: [], maxMatches: 2, vogIssuedAt: '2025-01-01',
+    });
+    const request = em.create(InformalCareRequest, { case: caseA2, team: teamA, needs: ['walking'], postcode4: '3901', requestedBy: workerA.id });
+    // A match of the team with another organisation's volunteer (an earlier ambassador's), due for a check-in.
+    const match = em.create(VolunteerMatch, {
+      request, volunteer: stranger, team: teamA, status: MatchStatus.ACTIVE, task: 'Wandelen',
+      proposedAt: new Date(Date.now() - 90 * 86400000), startedAt: new Date(Date.now() - 80 * 86400000),
+    });
+    await em.flush();
+    const due = await hub.gql('{ dueCheckIns { dueAt match { id volunteer { id givenName } } } }', {}, tokens.ambassadorA);
+    expect(due.errors).toBeUndefined();
+    const row = due.data!.dueCheckIns.find((d: { match: { id: string } }) => d.match.id === match.id);
+    expect(row).toBeDefined(); // the match is the team's: the ambassador follows it up
+    expect(row.match.volunteer).toBeNull();
+    expect(due.raw).not.toContain('Wigbolda');
+    expect(due.raw).not.toContain(stranger.id);
+    // Their own organisation's volunteers still show.
+    const own = due.data!.dueCheckIns.find((d: { match: { id: string } }) => d.match.id === activeMatch.id);
+    expect(own?.match.volunteer).toEqual({ id: volunteer.id, givenName: 'Vera' });
+  });
   it("sees its team's requests pseudonymised: given name and postcode area, never family name, address, BSN or notes", async () => {
     const res = await hub.gql(OPEN, {}, tokens.ambassadorA);
     expect(res.errors).toBeUndefined();
@@ -377,6 +408,25 @@ describe('VOLUNTEER', () => {
       const res = await hub.gql(q, {}, tokens.volunteer);
       expect(code(res)).toBe('FORBIDDEN');
     }
+  });
+
+  it("loses the resident's phone on the next request after the resident revokes the INFORMAL_CARE consent", async () => {
+    const phone = async () =>
+      ((await hub.gql('{ myMatches { id contactPhone } }', {}, tokens.volunteer)).data!.myMatches as { id: string; contactPhone: string | null }[]).find(
+        (m) => m.id === activeMatch.id,
+      )!.contactPhone;
+    expect(await phone()).toBe('06-11112222');
+    const revoke = await hub.gql('mutation($id: ID!) { revokeConsent(id: $id) { id revokedAt } }', { id: informalCareConsentId }, tokens.worker);
+    expect(revoke.errors).toBeUndefined();
+    expect(await phone()).toBeNull();
+    // A consent for another organisation or another purpose does not bring it back.
+    const em = hub.em();
+    const other = buildOrganisation(em, { kind: OrganisationKind.INFORMAL_CARE });
+    const resident = await em.findOneOrFail(Resident, residentA.id, { populate: ['household'] });
+    buildConsent(em, { resident, recipient: other, recordedBy: await em.findOneOrFail(Staff, workerA.id), purpose: ConsentPurpose.INFORMAL_CARE });
+    buildConsent(em, { resident, recipient: await em.findOneOrFail(Organisation, careOrg.id), recordedBy: await em.findOneOrFail(Staff, workerA.id), purpose: ConsentPurpose.OTHER });
+    await em.flush();
+    expect(await phone()).toBeNull();
   });
 });
 

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
@@ -36,19 +37,25 @@ export async function recordConsent(ctx: Context, input: RecordConsentInput): Pr
     if (!isUuid(input.recipientId)) throw new BadInputError('recipientId', 'is not a valid id');
     const recipient = await em.findOne(Organisation, input.recipientId);
     if (!recipient) throw new BadInputError('recipientId', 'no such organisation');
-    const existing = await em.findOne(Consent, { resident, recipient, purpose: input.purpose, revokedAt: null });
-    if (existing) return existing;
-    const consent = em.create(Consent, {
-      resident,
-      team: resident.team,
-      recipient,
-      purpose: input.purpose,
-      grantedAt,
-      recordedBy: em.getReference(Staff, viewer.id),
-    });
-    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Consent', consent.id, resident.household.id);
-    return consent;
+    return grantConsent(ctx, em, { resident, recipient, purpose: input.purpose, grantedAt, recordedBy: viewer.id });
   });
+}
+
+/**
+ * Records the resident's consent inside the caller's transaction (with its CREATE audit row);
+ * an identical active consent is returned as is (no duplicates).
+ */
+export async function grantConsent(
+  ctx: Context,
+  em: EntityManager,
+  c: { resident: Resident; recipient: Organisation; purpose: ConsentPurpose; grantedAt: Date; recordedBy: string },
+): Promise<Consent> {
+  const { resident, recipient, purpose, grantedAt } = c;
+  const existing = await em.findOne(Consent, { resident, recipient, purpose, revokedAt: null });
+  if (existing) return existing;
+  const consent = em.create(Consent, { resident, team: resident.team, recipient, purpose, grantedAt, recordedBy: em.getReference(Staff, c.recordedBy) });
+  ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Consent', consent.id, resident.household.id);
+  return consent;
 }
 
 /** Revocation takes effect on the next request: every disclosure checks revokedAt at read time. */

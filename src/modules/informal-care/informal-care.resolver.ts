@@ -114,18 +114,23 @@ export class VolunteerMatchResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "The resident's phone: only once the match is ACTIVE (the resident agreed).",
+    description:
+      "The resident's phone: only once the match is ACTIVE (the resident agreed), and while the resident's INFORMAL_CARE consent for your organisation is active.",
   })
   async contactPhone(@Root() m: VolunteerMatch, @Ctx() ctx: Context): Promise<string | null> {
     if (m.status !== MatchStatus.ACTIVE) return null;
     const request = await ctx.loaders.informalCareRequest.load(m.request.id);
     if (!request?.resident) return null;
+    if (!(await ctx.loaders.informalCareConsent.load(request.resident.id))) return null;
     const row = await ctx.loaders.residentContact.load(request.resident.id);
     if (row?.phone) ctx.audit.read('Resident', request.resident.id, row.household_id);
     return row?.phone ?? null;
   }
 
-  @FieldResolver(() => Volunteer, { description: 'Ambassador and team: who the volunteer is.' })
+  @FieldResolver(() => Volunteer, {
+    nullable: true,
+    description: "Ambassador and team: who the volunteer is (for an ambassador: null when the volunteer is of another organisation).",
+  })
   volunteer(@Root() m: VolunteerMatch, @Ctx() ctx: Context) {
     return ctx.loaders.volunteer.get(m.volunteer.id);
   }

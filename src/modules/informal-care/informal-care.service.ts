@@ -2,7 +2,7 @@ import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { isUuid, NO_ID, notFound, requireViewer, scope } from '../../permissions/scope.js';
-import { AccessAction, CaseStatus, InformalCareRequestStatus, MatchStatus, OrganisationKind, Role } from '../common/enums.js';
+import { AccessAction, CaseStatus, ConsentPurpose, InformalCareRequestStatus, MatchStatus, OrganisationKind, Role } from '../common/enums.js';
 import { BadInputError, ConflictError, ForbiddenError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import { Case } from '../case/case.entity.js';
@@ -14,6 +14,7 @@ import { CaseDiscussion, InformalCareRequest, MatchCheckIn, VolunteerMatch } fro
 import { Volunteer, type AvailabilitySlot } from './volunteer.entity.js';
 import { defaultTask, isLanguage, isSkill, LANGUAGES, SKILLS } from './vocabulary.js';
 import { LIVE_STATUSES, vogValidFrom } from './matching.js';
+import { grantConsent } from '../consent/consent.service.js';
 import type {
   AvailabilitySlotInput,
   RecordCaseDiscussionInput,
@@ -268,6 +269,21 @@ export async function activateMatch(ctx: Context, id: string, startedAt?: Date |
     match.status = MatchStatus.ACTIVE;
     match.startedAt = at;
     const household = await householdOfRequest(em, match.request);
+    // Activating says the resident agreed: that agreement is their INFORMAL_CARE consent for the
+    // volunteer's organisation, on record (and revocable) like any other. The phone follows it.
+    if (match.request.resident) {
+      const [resident, volunteer] = await Promise.all([
+        em.findOneOrFail(Resident, match.request.resident.id),
+        em.findOneOrFail(Volunteer, match.volunteer.id, { populate: ['organisation'] }),
+      ]);
+      await grantConsent(ctx, em, {
+        resident,
+        recipient: volunteer.organisation,
+        purpose: ConsentPurpose.INFORMAL_CARE,
+        grantedAt: at,
+        recordedBy: requireViewer(ctx).id,
+      });
+    }
     if (match.request.status !== InformalCareRequestStatus.MATCHED) {
       match.request.status = InformalCareRequestStatus.MATCHED;
       ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'InformalCareRequest', match.request.id, household, { changed: ['status'] });
