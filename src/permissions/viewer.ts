@@ -39,8 +39,12 @@ const PARTNER_ROLE: Partial<Record<OrganisationKind, Role>> = {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/** The city's calendar: an assignment's last day ends at midnight in Utrecht, not in UTC. */
+const CITY_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today's date (YYYY-MM-DD) on the city's calendar (Europe/Amsterdam). */
 export function today(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return CITY_DAY.format(now);
 }
 
 interface PrincipalRow {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/app.js';
-import { buildCase, buildConsent, buildHousehold, buildOrganisation, buildReferral, buildStaff, buildTeam } from '../../seeds/factories.js';
+import { buildCase, buildConsent, buildFlexAssignment, buildHousehold, buildOrganisation, buildReferral, buildStaff, buildTeam } from '../../seeds/factories.js';
 import {
   CaseStatus,
   ConsentPurpose,
@@ -24,6 +24,8 @@ import { Consent } from '../../src/modules/consent/consent.entity.js';
 import { Resident } from '../../src/modules/household/resident.entity.js';
 import { Household } from '../../src/modules/household/household.entity.js';
 import { Disclosure } from '../../src/modules/audit/access-log.entity.js';
+import { FlexAssignment } from '../../src/modules/flex/flex-assignment.entity.js';
+import { loadViewer, today } from '../../src/permissions/viewer.js';
 import type { Team } from '../../src/modules/team/team.entity.js';
 import { Staff } from '../../src/modules/staff/staff.entity.js';
 import { Organisation } from '../../src/modules/organisation/organisation.entity.js';
@@ -159,6 +161,22 @@ describe('me, for every kind of principal', () => {
 });
 
 describe('FLEX_WORKER', () => {
+  it("ends an assignment at midnight on the city's calendar (Europe/Amsterdam), winter and summer", async () => {
+    const em = hub.em();
+    const worker = buildStaff(em, { role: Role.FLEX_WORKER, teams: [] });
+    const lead = await em.findOneOrFail(Staff, leadA.id);
+    const c = await em.findOneOrFail(Case, caseA2.id);
+    buildFlexAssignment(em, { staff: worker, case: c, assignedBy: lead, until: '2026-03-10' });
+    await em.flush();
+    const sees = async (at: string) => (await loadViewer(hub.em(), worker.id, new Date(at)))!.flexCaseIds.has(caseA2.id);
+    expect(await sees('2026-03-10T22:59:00Z')).toBe(true); // 23:59 in Utrecht (CET): the last day
+    expect(await sees('2026-03-10T23:01:00Z')).toBe(false); // 00:01 on the 11th in Utrecht, still the 10th in UTC
+    await em.nativeUpdate(FlexAssignment, { staff: worker.id }, { until: '2026-07-10' });
+    expect(await sees('2026-07-10T21:59:00Z')).toBe(true); // 23:59 CEST
+    expect(await sees('2026-07-10T22:01:00Z')).toBe(false);
+    expect(today(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
+
   it('sees nothing before an assignment, then only the assigned case, and nothing after its end date', async () => {
     const before = await hub.gql('query($id: ID!) { case(id: $id) { id } cases { totalCount } }', { id: caseA.id }, tokens.flex);
     expect(code(before)).toBe('NOT_FOUND');
