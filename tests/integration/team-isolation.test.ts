@@ -417,6 +417,26 @@ describe('a worker of team A and the data of team B', () => {
   });
 });
 
+describe('malformed cursors', () => {
+  it('answer BAD_USER_INPUT on every paged field (the notes of a case too), never a database error', async () => {
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const bad = ['not-base64-json', cursor(['not-a-date', 'x']), cursor(['2026-01-01T00:00:00.000Z', 'not-a-uuid']), cursor([1, 2, 3])];
+    const queries = [
+      'query($a: String) { cases(after: $a) { totalCount } }',
+      'query($a: String) { referrals(after: $a) { totalCount } }',
+      `query($a: String) { case(id: "${ownCase.id}") { id notes(after: $a) { totalCount } } }`,
+    ];
+    for (const query of queries) {
+      for (const a of bad) {
+        const res = await hub.gql(query, { a }, tokens.worker);
+        expect(res.errors?.[0]?.extensions?.code, `${query} ${a}`).toBe('BAD_USER_INPUT');
+        expect(res.errors?.[0]?.message).toBe('after: is not a valid cursor');
+        expect(res.raw).not.toMatch(/syntax|invalid input|uuid|timestamp/i);
+      }
+    }
+  });
+});
+
 describe('ADMIN', () => {
   it('lists teams, organisations and staff members', async () => {
     const res = await hub.gql(

@@ -3,7 +3,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { operationFields, selectedArguments, selectedPaths } from '../common/selection.js';
 import type { Context } from '../../context.js';
 import { fieldResolverReads } from '../../db/lean.js';
-import { decodeCursor, makeConnection, pageSize, toConnection } from '../common/connection.js';
+import { makeConnection, pageSize, toConnection } from '../common/connection.js';
+import { decodeTimeCursor } from '../common/pagination.js';
 import { Household } from '../household/household.entity.js';
 import { Team } from '../team/team.entity.js';
 import { Staff } from '../staff/staff.entity.js';
@@ -136,7 +137,12 @@ export class CaseResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     const limit = pageSize(first);
-    const cursor = after ? decodeCursor(after) : null;
+    // Checked here: the notes loader puts the cursor into its SQL as it is.
+    let cursor: [string, string] | null = null;
+    if (after) {
+      const [at, id] = decodeTimeCursor(after);
+      cursor = [at.toISOString(), id];
+    }
     const connection = (page: NotesPage) => toConnection(page.rows, limit, page.totalCount, (n) => n.createdAt, !!after);
     const page = ctx.loaders.notesOfCase(limit, cursor).get(c.id);
     return page instanceof Promise ? page.then(connection) : connection(page);

@@ -7,7 +7,8 @@ import { AccessAction, CareDecision, CaseStatus, ReferralStatus, Role, ZrmKind }
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
-import { decodeCursor, pageSize, toConnection } from '../common/connection.js';
+import { pageSize, toConnection } from '../common/connection.js';
+import { decodeTimeCursor } from '../common/pagination.js';
 import { leanJsonObject, leanRows, leanSelect, omittedProps } from '../../db/lean.js';
 import type { OperationFields } from '../common/selection.js';
 import { sql } from '../../db/sql.js';
@@ -123,9 +124,7 @@ export async function listCases(
   let cursorSql = '';
   const cursorParams: unknown[] = [];
   if (after) {
-    const [at, id] = decodeCursor(after);
-    const atDate = new Date(at);
-    if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError('after', 'is not a valid cursor');
+    const [atDate, id] = decodeTimeCursor(after);
     cursorSql = 'and (c.registered_at < ?::timestamptz or (c.registered_at = ?::timestamptz and c.id < ?))';
     cursorParams.push(atDate.toISOString(), atDate.toISOString(), id);
   }

@@ -4,6 +4,17 @@ import { decodeCursor, pageSize, toConnection, type ConnectionShape } from './co
 import { isUuid } from '../../permissions/scope.js';
 
 /**
+ * A keyset cursor of (a timestamp, an id), checked before it reaches SQL: anything else is
+ * BAD_USER_INPUT (not a database error).
+ */
+export function decodeTimeCursor(after: string, field = 'after'): [Date, string] {
+  const [at, id] = decodeCursor(after, field);
+  const atDate = new Date(at);
+  if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError(field, 'is not a valid cursor');
+  return [atDate, id];
+}
+
+/**
  * One page of a list, newest first, by keyset on (sortField, id): stable under inserts and
  * cheap at any depth. `where` must already hold the viewer's scope; the total count uses
  * the same filter without the cursor.
@@ -19,9 +30,7 @@ export async function keysetPage<T extends { id: string }>(
   const limit = pageSize(first);
   let pageWhere = where;
   if (after) {
-    const [at, id] = decodeCursor(after);
-    const atDate = new Date(at);
-    if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError('after', 'is not a valid cursor');
+    const [atDate, id] = decodeTimeCursor(after);
     pageWhere = {
       $and: [where, { $or: [{ [sortField]: { $lt: atDate } }, { [sortField]: atDate, id: { $lt: id } }] }],
     } as FilterQuery<T>;
