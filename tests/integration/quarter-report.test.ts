@@ -181,7 +181,9 @@ describe('quarterReport: definitions (hand-computed)', () => {
     const one = r.perTeam.find((t: any) => t.team.code === 'qr-one');
     const two = r.perTeam.find((t: any) => t.team.code === 'qr-two');
     expect(one).toEqual({ team: { code: 'qr-one', name: 'Team One' }, started: null, running: null, closed: null });
-    expect(two).toEqual({ team: { code: 'qr-two', name: 'Team Two' }, started: null, running: null, closed: 0 });
+    // T2's closed 0 is hidden too: the city's 3 closed minus a shown 0 would give T1's 3 back
+    // (complementary suppression, cell-protection.ts).
+    expect(two).toEqual({ team: { code: 'qr-two', name: 'Team Two' }, started: null, running: null, closed: null });
     expect(r.suppressed).toBe(true);
   });
 
@@ -210,7 +212,8 @@ describe('quarterReport: definitions (hand-computed)', () => {
     expect(r.caseCounts).toEqual({ withoutStartDate: null, startedInPeriod: null, runningInPeriod: null, closedInPeriod: null });
     expect(r.selfReferralShare).toBeNull();
     expect(r.averageClientRating).toBeNull();
-    expect(r.careAllocations).toEqual({ investigations: null, pgb: null, zin: 0, pgbProvisionallyGrantedShare: null });
+    // T1's ZIN 0 is hidden as well: the city's ZIN (1, T2's) minus it would give T2's back.
+    expect(r.careAllocations).toEqual({ investigations: null, pgb: null, zin: null, pgbProvisionallyGrantedShare: null });
     expect(r.referralSources.find((x: any) => x.source === 'POLICE')).toEqual({ source: 'POLICE', count: 0, share: null });
   });
 

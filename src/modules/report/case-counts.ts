@@ -5,6 +5,7 @@ import { Role } from '../common/enums.js';
 import { BadInputError } from '../common/errors.js';
 import { Team } from '../team/team.entity.js';
 import { isSuppressed, suppressCount } from './suppression.js';
+import { protectedCells } from './cell-protection.js';
 
 @ObjectType({ description: 'Case counts by status. Null means suppressed (a count from 1 to 4 below city level).' })
 export class StatusCounts {
@@ -46,17 +47,27 @@ export class CaseCounts {
 
 const STATUSES = ['REGISTERED', 'INTAKE', 'ACTIVE', 'CLOSED'] as const;
 
-function toCounts(row: Record<string, number>, apply: boolean): { counts: StatusCounts; suppressed: boolean } {
+/** `hidden`: the statuses the analyst's pattern hides for this team (beyond its own small cells). */
+function toCounts(row: Record<string, number>, apply: boolean, hidden: (status: string) => boolean = () => false): { counts: StatusCounts; suppressed: boolean } {
   const n = (s: (typeof STATUSES)[number]) => row[s] ?? 0;
+  const hide = (s: (typeof STATUSES)[number]) => apply && (isSuppressed(n(s), true) || hidden(s));
+  const shown = (s: (typeof STATUSES)[number]) => (hide(s) ? null : suppressCount(n(s), apply));
   return {
-    counts: {
-      registered: suppressCount(n('REGISTERED'), apply),
-      intake: suppressCount(n('INTAKE'), apply),
-      active: suppressCount(n('ACTIVE'), apply),
-      closed: suppressCount(n('CLOSED'), apply),
-    },
-    suppressed: STATUSES.some((s) => isSuppressed(n(s), apply)),
+    counts: { registered: shown('REGISTERED'), intake: shown('INTAKE'), active: shown('ACTIVE'), closed: shown('CLOSED') },
+    suppressed: STATUSES.some(hide),
   };
+}
+
+/**
+ * The analyst's pattern (cell-protection.ts) over every team's counts: the city total of each
+ * status is shown, so one hidden team count would be the total minus the others.
+ */
+function analystCasePattern(byTeam: Map<string, Record<string, number>>): (teamId: string, status: string) => boolean {
+  const values = new Map<string, number>();
+  for (const [t, row] of byTeam) for (const s of STATUSES) values.set(`${t}|${s}`, row[s] ?? 0);
+  const teams = [...byTeam.keys()];
+  const hidden = protectedCells(values, STATUSES.map((s) => ({ cells: teams.map((t) => `${t}|${s}`), total: null })));
+  return (teamId, status) => hidden.has(`${teamId}|${status}`);
 }
 
 /**
@@ -71,22 +82,25 @@ export class CaseCountsResolver {
     const analyst = viewer.role === Role.ANALYST;
     if (teamId && !isUuid(teamId)) throw new BadInputError('teamId', 'is not a valid id');
     if (teamId && !analyst) assertTeamInScope(ctx, teamId);
-    const teams = teamId ? [teamId] : analyst ? null : [...viewer.teamIds];
+    // Analysts: every team, for the pattern (one team's answer hides what the city-wide one hides).
+    const teams = analyst ? null : teamId ? [teamId] : [...viewer.teamIds];
     const rows = await ctx.em.getConnection().execute<{ team_id: string; status: string; n: string }[]>(
       `select team_id, status, count(*) as n from "case" ${teams ? 'where team_id in (?)' : ''} group by team_id, status`,
       teams ? [idsOrNone(teams)] : [],
     );
-    const byTeam = new Map<string, Record<string, number>>();
-    const total: Record<string, number> = {};
+    const all = new Map<string, Record<string, number>>();
     for (const r of rows) {
-      const t = byTeam.get(r.team_id) ?? {};
+      const t = all.get(r.team_id) ?? {};
       t[r.status] = Number(r.n);
-      byTeam.set(r.team_id, t);
-      total[r.status] = (total[r.status] ?? 0) + Number(r.n);
+      all.set(r.team_id, t);
     }
+    const hidden = analyst ? analystCasePattern(all) : () => false;
+    const byTeam = teamId ? new Map(all.has(teamId) ? [[teamId, all.get(teamId)!]] : []) : all;
+    const total: Record<string, number> = {};
+    for (const row of byTeam.values()) for (const [status, n] of Object.entries(row)) total[status] = (total[status] ?? 0) + n;
     // The city total is not suppressed; a single team asked for is below city level.
-    const totals = toCounts(total, analyst && !!teamId);
-    const perTeam = [...byTeam.entries()].map(([id, row]) => ({ teamId: id, ...toCounts(row, analyst) }));
+    const totals = toCounts(total, analyst && !!teamId, teamId ? (st) => hidden(teamId, st) : undefined);
+    const perTeam = [...byTeam.entries()].map(([id, row]) => ({ teamId: id, ...toCounts(row, analyst, (st) => hidden(id, st)) }));
     return { total: totals.counts, perTeam, suppressed: totals.suppressed || perTeam.some((t) => t.suppressed) };
   }
 }

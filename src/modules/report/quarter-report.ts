@@ -19,6 +19,7 @@ import { BadInputError, ForbiddenError } from '../common/errors.js';
 import { ZRM_DOMAINS } from '../case/zrm-domains.js';
 import { Team } from '../team/team.entity.js';
 import { isSuppressed, suppressCount } from './suppression.js';
+import { analystPattern } from './cell-protection.js';
 
 // ---- GraphQL types -------------------------------------------------------------------------
 
@@ -275,6 +276,18 @@ export async function loadReportFigures(
   return row.figures;
 }
 
+/**
+ * Every team's figures of the quarter in one statement: the same query (fast or raw path) once
+ * per team through LATERAL. For the analyst's small-cell protection (cell-protection.ts).
+ */
+export async function loadFiguresPerTeam(em: EntityManager, quarterStart: string, path: 'fast' | 'raw' = 'fast'): Promise<Map<string, ReportFigures>> {
+  const inner = (path === 'fast' ? FAST_SQL : RAW_SQL).replace(/\$2::uuid\[\]/g, 'array[tm.id]::uuid[]');
+  const bindings: unknown[] = [];
+  const text = `select tm.id as team_id, (${inner.replace(/\$1/g, () => (bindings.push(quarterStart), '?'))}) as figures from team tm`;
+  const rows = await em.getConnection().execute<{ team_id: string; figures: ReportFigures }[]>(text, bindings);
+  return new Map(rows.map((r) => [r.team_id, r.figures]));
+}
+
 // ---- assembly ------------------------------------------------------------------------------
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -287,6 +300,11 @@ export interface AssembleOptions {
   suppressTeams: boolean;
   /** Suppress every small count (analyst below city level: one team). */
   suppressAll: boolean;
+  /**
+   * The analyst's pattern over every team (cell-protection.ts): a team's cell it hides is null
+   * too, beyond its own small-cell rule, so no shown sum gives a hidden count back.
+   */
+  hidden?: (teamId: string, key: string) => boolean;
 }
 
 export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterReport {
@@ -296,6 +314,21 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
     if (isSuppressed(n, apply)) suppressed = true;
     return suppressCount(n, apply);
   };
+  // One team in view (an analyst's single-team answer): the pattern's cells of that team.
+  const only = o.suppressAll && o.teamIds.length === 1 ? o.teamIds[0]! : null;
+  const hiddenCell = (teamId: string | null, key: string) => teamId !== null && !!o.hidden?.(teamId, key);
+  /** A count shown under `key`: null when small, or when the pattern hides it. */
+  const cell = (n: number, key: string, teamId = only, apply = o.suppressAll) => {
+    if (apply && hiddenCell(teamId, key)) {
+      suppressed = true;
+      return null;
+    }
+    return count(n, apply);
+  };
+  const shown = (n: number, key: string) => !(o.suppressAll && (isSuppressed(n, true) || hiddenCell(only, key)));
+  /** A share of counts shown under `numKey` / `denKey`: null when either is hidden (it would give it back). */
+  const shareOf = (num: number, den: number, numKey: string, denKey: string) =>
+    den === 0 || !shown(num, numKey) || !shown(den, denKey) ? null : round(num / den, 4);
   const share = (num: number, den: number) =>
     den === 0 || (o.suppressAll && (isSuppressed(num, true) || isSuppressed(den, true))) ? null : round(num / den, 4);
   const average = (sum: number, n: number) => (n === 0 || (o.suppressAll && isSuppressed(n, true)) ? null : round(sum / n, 2));
@@ -310,7 +343,7 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
     totals.ru += ru;
     totals.cl += cl;
     const apply = o.suppressTeams || o.suppressAll;
-    return { teamId, started: count(st, apply), running: count(ru, apply), closed: count(cl, apply) };
+    return { teamId, started: cell(st, 'st', teamId, apply), running: cell(ru, 'ru', teamId, apply), closed: cell(cl, 'cl', teamId, apply) };
   });
 
   const sources = new Map(f.sources.map((s) => [s.k, N(s.n)]));
@@ -330,12 +363,13 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
       const assessments = zrmCount.get(version)!;
       return {
         version,
-        assessments: count(assessments),
+        assessments: cell(assessments, `zrm:${version}`),
         domains: ZRM_DOMAINS[version].map((domain) => ({
           domain,
           distribution: [1, 2, 3, 4, 5].map((score) => {
             const n = scoreCount.get(`${version}:${domain}:${score}`) ?? 0;
-            return { score, count: count(n), share: share(n, assessments) };
+            const key = `sc:${version}:${domain}:${score}`;
+            return { score, count: cell(n, key), share: shareOf(n, assessments, key, `zrm:${version}`) };
           }),
         })),
       };
@@ -353,45 +387,46 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
     period: o.period,
     suppressed: false,
     caseCounts: {
-      withoutStartDate: count(totals.ws),
-      startedInPeriod: count(totals.st),
-      runningInPeriod: count(totals.ru),
-      closedInPeriod: count(totals.cl),
+      withoutStartDate: cell(totals.ws, 'ws'),
+      startedInPeriod: cell(totals.st, 'st'),
+      runningInPeriod: cell(totals.ru, 'ru'),
+      closedInPeriod: cell(totals.cl, 'cl'),
     },
     perTeam,
     referralSources: Object.values(ReferralSource).map((source) => {
       const n = sources.get(source) ?? 0;
-      return { source, count: count(n), share: share(n, startedTotal) };
+      return { source, count: cell(n, `src:${source}`), share: shareOf(n, startedTotal, `src:${source}`, 'st') };
     }),
-    selfReferralShare: share(sources.get(ReferralSource.SELF) ?? 0, startedTotal),
+    selfReferralShare: shareOf(sources.get(ReferralSource.SELF) ?? 0, startedTotal, `src:${ReferralSource.SELF}`, 'st'),
     closureReasons: Object.values(ClosureReason).map((reason) => {
       const n = N(closure.get(reason)?.n);
-      return { reason, count: count(n), share: share(n, closedTotal) };
+      return { reason, count: cell(n, `cr:${reason}`), share: shareOf(n, closedTotal, `cr:${reason}`, 'cl') };
     }),
     zrm,
     averageDaysToFirstContact: average(N(f.contact.d), N(f.contact.n)),
     averageClientRating: average(ratingSum, ratingN),
     selfReliantAfterClosureShare: share(srTrue, srN),
     feedback: {
-      complaints: count(fb(FeedbackKind.COMPLAINT)),
-      resolvedComplaints: count(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.RESOLVED])),
-      pendingComplaints: count(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.OPEN, FeedbackStatus.ESCALATED])),
-      unfoundedComplaints: count(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.UNFOUNDED])),
-      compliments: count(fb(FeedbackKind.COMPLIMENT)),
+      complaints: cell(fb(FeedbackKind.COMPLAINT), 'fb:c'),
+      resolvedComplaints: cell(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.RESOLVED]), 'fb:r'),
+      pendingComplaints: cell(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.OPEN, FeedbackStatus.ESCALATED]), 'fb:p'),
+      unfoundedComplaints: cell(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.UNFOUNDED]), 'fb:u'),
+      compliments: cell(fb(FeedbackKind.COMPLIMENT), 'fb:m'),
     },
     careAllocations: {
-      investigations: count(care()),
-      pgb: count(pgb),
-      zin: count(care('ZIN')),
-      pgbProvisionallyGrantedShare: share(care('PGB', 'PROVISIONALLY_GRANTED'), pgb),
+      investigations: cell(care(), 'care:i'),
+      pgb: cell(pgb, 'care:pgb'),
+      zin: cell(care('ZIN'), 'care:zin'),
+      // The provisionally granted PGBs are no cell of their own: their small-cell rule, and the PGB cell.
+      pgbProvisionallyGrantedShare: shown(pgb, 'care:pgb') ? share(care('PGB', 'PROVISIONALLY_GRANTED'), pgb) : null,
     },
     informalCare: {
-      ambassadors: count(N(f.ambassadors)),
-      casesDiscussed: count(discussed),
-      informalCarePossible: count(possible),
-      possibleShare: share(possible, discussed),
-      activeVolunteers: count(N(f.volunteers)),
-      activeMatches: count(N(f.matches)),
+      ambassadors: cell(N(f.ambassadors), 'ic:amb'),
+      casesDiscussed: cell(discussed, 'ic:disc'),
+      informalCarePossible: cell(possible, 'ic:pos'),
+      possibleShare: shareOf(possible, discussed, 'ic:pos', 'ic:disc'),
+      activeVolunteers: cell(N(f.volunteers), 'ic:vol'),
+      activeMatches: cell(N(f.matches), 'ic:match'),
     },
   };
   report.suppressed = suppressed;
@@ -424,12 +459,18 @@ export async function quarterReport(ctx: Context, req: QuarterReportRequest): Pr
   const teamRows = teams
     ? await conn.execute<{ id: string }[]>('select id from team where id = any(?::uuid[]) order by code', [`{${teams.join(',')}}`])
     : await conn.execute<{ id: string }[]>('select id from team order by code');
-  const figures = await loadReportFigures(ctx.em, quarterStart, teams, req.path ?? 'fast');
+  const path = req.path ?? 'fast';
+  const [figures, perTeam] = await Promise.all([
+    loadReportFigures(ctx.em, quarterStart, teams, path),
+    // Analysts: one protection pattern over every team, the same for each of their answers.
+    analyst ? loadFiguresPerTeam(ctx.em.fork(), quarterStart, path) : null,
+  ]);
   return assembleReport(figures, {
     period: req.period,
     teamIds: teamRows.map((r) => r.id),
     suppressTeams: analyst,
     suppressAll: analyst && teamId !== null,
+    hidden: perTeam ? analystPattern(perTeam) : undefined,
   });
 }
 

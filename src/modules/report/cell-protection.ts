@@ -1,0 +1,135 @@
+/**
+ * Small-cell protection for analysts that holds across answers, not only cell by cell.
+ *
+ * Hiding each count from 1 to 4 on its own (suppression.ts) is not enough: the city total
+ * minus the other teams' counts, or a team's started cases minus its other referral sources,
+ * gives a hidden count back exactly, in one answer or by combining the city-wide answer with
+ * single-team ones. So the analyst's answers are cut from one table of every team's counts,
+ * with every sum an answer shows (a city figure over the teams, a team's total over its
+ * categories) as a constraint, and more cells are hidden until no constraint has exactly one
+ * unknown: complementary suppression. The pattern depends on the quarter's data only, so the
+ * city-wide answer and every single-team answer hide the same cells.
+ *
+ * This closes "one subtraction" (the usual standard for published tables); it does not claim
+ * to stop every combination of several constraints at once.
+ */
+import { ClosureReason, FeedbackKind, FeedbackStatus, ReferralSource } from '../common/enums.js';
+import { ZRM_DOMAINS } from '../case/zrm-domains.js';
+import { isSuppressed } from './suppression.js';
+import type { ReportFigures } from './quarter-report.js';
+
+/** A sum an answer shows: of `cells`, equal to the cell `total`, or to a shown city figure (null). */
+export interface Constraint {
+  cells: string[];
+  total: string | null;
+}
+
+const N = (v: number | string | null | undefined) => Number(v ?? 0);
+
+/** The counts of one team's figures by cell key: the keys `assembleReport` shows them under. */
+export function reportCells(f: ReportFigures): Map<string, number> {
+  const cells = new Map<string, number>();
+  const add = (key: string, n: number) => cells.set(key, (cells.get(key) ?? 0) + n);
+  const totals = { ws: 0, st: 0, ru: 0, cl: 0 };
+  for (const s of f.state) {
+    totals.ws += N(s.ws);
+    totals.st += N(s.st);
+    totals.ru += N(s.ru);
+    totals.cl += N(s.cl);
+  }
+  for (const [k, n] of Object.entries(totals)) add(k, n);
+  for (const source of Object.values(ReferralSource)) add(`src:${source}`, 0);
+  for (const s of f.sources) add(`src:${s.k}`, N(s.n));
+  for (const reason of Object.values(ClosureReason)) add(`cr:${reason}`, 0);
+  // Closed without a reason: not shown, but part of the closed total.
+  for (const c of f.closure) add(`cr:${c.k ?? 'none'}`, N(c.n));
+  for (const z of f.zrm) {
+    add(`zrm:${z.v}`, N(z.n));
+    for (const domain of ZRM_DOMAINS[z.v as keyof typeof ZRM_DOMAINS] ?? []) for (let s = 1; s <= 5; s++) add(`sc:${z.v}:${domain}:${s}`, 0);
+  }
+  for (const s of f.scores) add(`sc:${s.v}:${s.d}:${N(s.s)}`, N(s.n));
+  const fb = (kind: FeedbackKind, statuses?: FeedbackStatus[]) =>
+    f.feedback.filter((x) => x.k === kind && (!statuses || statuses.includes(x.s as FeedbackStatus))).reduce((a, x) => a + N(x.n), 0);
+  add('fb:c', fb(FeedbackKind.COMPLAINT));
+  add('fb:r', fb(FeedbackKind.COMPLAINT, [FeedbackStatus.RESOLVED]));
+  add('fb:p', fb(FeedbackKind.COMPLAINT, [FeedbackStatus.OPEN, FeedbackStatus.ESCALATED]));
+  add('fb:u', fb(FeedbackKind.COMPLAINT, [FeedbackStatus.UNFOUNDED]));
+  add('fb:m', fb(FeedbackKind.COMPLIMENT));
+  const care = (form?: string) => f.care.filter((x) => !form || x.f === form).reduce((a, x) => a + N(x.n), 0);
+  add('care:i', care());
+  add('care:pgb', care('PGB'));
+  add('care:zin', care('ZIN'));
+  add('ic:disc', f.disc.reduce((a, d) => a + N(d.n), 0));
+  add('ic:pos', f.disc.filter((d) => d.p).reduce((a, d) => a + N(d.n), 0));
+  add('ic:match', N(f.matches));
+  add('ic:amb', N(f.ambassadors));
+  add('ic:vol', N(f.volunteers));
+  return cells;
+}
+
+/**
+ * Counts that are not sums over teams (a person can be an ambassador of two teams, and a
+ * volunteer organisation serve several): no city constraint, only their own small-cell rule.
+ */
+const NOT_ADDITIVE = new Set(['ic:amb', 'ic:vol']);
+
+/** The sums the analyst's answers show, over `cellsByTeam` (team id → its cells). */
+export function reportConstraints(cellsByTeam: Map<string, Map<string, number>>): Constraint[] {
+  const constraints: Constraint[] = [];
+  const keys = new Set<string>();
+  for (const cells of cellsByTeam.values()) for (const k of cells.keys()) keys.add(k);
+  const teams = [...cellsByTeam.keys()];
+  // The city figure of every additive count is shown: the teams' cells add up to it.
+  for (const k of keys) if (!NOT_ADDITIVE.has(k)) constraints.push({ cells: teams.map((t) => `${t}|${k}`), total: null });
+  // Within a team, categories add up to a total its answer shows.
+  for (const [t, cells] of cellsByTeam) {
+    const of = (prefix: string) => [...cells.keys()].filter((k) => k.startsWith(prefix)).map((k) => `${t}|${k}`);
+    constraints.push({ cells: of('src:'), total: `${t}|st` });
+    constraints.push({ cells: of('cr:'), total: `${t}|cl` });
+    for (const k of cells.keys()) {
+      if (!k.startsWith('zrm:')) continue;
+      const version = k.slice(4);
+      for (const domain of ZRM_DOMAINS[version as keyof typeof ZRM_DOMAINS] ?? []) {
+        constraints.push({ cells: [1, 2, 3, 4, 5].map((s) => `${t}|sc:${version}:${domain}:${s}`), total: `${t}|${k}` });
+      }
+    }
+    constraints.push({ cells: [`${t}|fb:r`, `${t}|fb:p`, `${t}|fb:u`], total: `${t}|fb:c` });
+    constraints.push({ cells: [`${t}|care:pgb`, `${t}|care:zin`], total: `${t}|care:i` });
+  }
+  return constraints;
+}
+
+/**
+ * The cells to hide: every count from 1 to 4, and then, while some constraint has exactly one
+ * unknown (one hidden cell, or only its total hidden), its smallest shown non-zero cell (a
+ * zero one when there is none left): then every shown sum has at least two unknowns.
+ */
+export function protectedCells(values: Map<string, number>, constraints: Constraint[]): Set<string> {
+  const hidden = new Set<string>();
+  for (const [k, n] of values) if (isSuppressed(n, true)) hidden.add(k);
+  const value = (k: string) => values.get(k) ?? 0;
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const c of constraints) {
+      const unknown = c.cells.filter((k) => hidden.has(k)).length + (c.total !== null && hidden.has(c.total) ? 1 : 0);
+      if (unknown !== 1) continue;
+      const shown = c.cells.filter((k) => !hidden.has(k));
+      if (!shown.length) continue;
+      const nonZero = shown.filter((k) => value(k) > 0);
+      const pick = (nonZero.length ? nonZero : shown).reduce((a, b) => (value(b) < value(a) || (value(b) === value(a) && b < a) ? b : a));
+      hidden.add(pick);
+      changed = true;
+    }
+  }
+  return hidden;
+}
+
+/** The analyst's pattern for a quarter: which (team, cell) to hide, from every team's figures. */
+export function analystPattern(figuresByTeam: Map<string, ReportFigures>): (teamId: string, key: string) => boolean {
+  const cellsByTeam = new Map([...figuresByTeam].map(([t, f]) => [t, reportCells(f)]));
+  const values = new Map<string, number>();
+  for (const [t, cells] of cellsByTeam) for (const [k, n] of cells) values.set(`${t}|${k}`, n);
+  const hidden = protectedCells(values, reportConstraints(cellsByTeam));
+  return (teamId, key) => hidden.has(`${teamId}|${key}`);
+}
