@@ -19,7 +19,7 @@ import type { Team } from '../../src/modules/team/team.entity.js';
 import type { Staff } from '../../src/modules/staff/staff.entity.js';
 import { CaseStatus, ClosureReason, OrganisationKind, ReferralSource, Role, ZrmDomain, ZrmKind, ZrmVersion } from '../../src/modules/common/enums.js';
 import { ZRM_DOMAINS } from '../../src/modules/case/zrm-domains.js';
-import { assembleReport, loadReportFigures } from '../../src/modules/report/quarter-report.js';
+import { assembleReport, loadFiguresPerTeam, loadReportFigures } from '../../src/modules/report/quarter-report.js';
 
 const QUERY = /* GraphQL */ `
   query QuarterReport($period: String!, $teamId: ID) {
@@ -257,6 +257,12 @@ describe('quarterReport: the rollups equal the raw data', () => {
         const fast = assembleReport(await loadReportFigures(em, q, scope, 'fast'), opts);
         const raw = assembleReport(await loadReportFigures(em, q, scope, 'raw'), opts);
         expect(fast, `${label} ${q} ${scope}`).toEqual(raw);
+      }
+      // Every team's figures at once (the analyst's small-cell protection reads them): the same.
+      const [fastTeams, rawTeams] = await Promise.all([loadFiguresPerTeam(em, q, 'fast'), loadFiguresPerTeam(em.fork(), q, 'raw')]);
+      for (const team of teams) {
+        const opts = { period: q, teamIds: [team], suppressTeams: false, suppressAll: false };
+        expect(assembleReport(fastTeams.get(team)!, opts), `${label} ${q} ${team} per team`).toEqual(assembleReport(rawTeams.get(team)!, opts));
       }
     }
   }

@@ -16,6 +16,7 @@ import { CareAllocation } from '../../src/modules/case/care-allocation.entity.js
 import { ZRM_DOMAINS } from '../../src/modules/case/zrm-domains.js';
 import { CaseStatus, ClosureReason, ReferralSource, Role, ZrmKind, ZrmVersion } from '../../src/modules/common/enums.js';
 import { protectedCells, type Constraint } from '../../src/modules/report/cell-protection.js';
+import { assembleReport, loadFiguresPerTeam, loadReportFigures } from '../../src/modules/report/quarter-report.js';
 import type { Team } from '../../src/modules/team/team.entity.js';
 import type { Staff } from '../../src/modules/staff/staff.entity.js';
 
@@ -124,6 +125,22 @@ describe('protectedCells', () => {
       for (const c of constraints) {
         const unknown = c.cells.filter((k) => hidden.has(k)).length + (c.total && hidden.has(c.total) ? 1 : 0);
         expect(unknown).not.toBe(1);
+      }
+    }
+  });
+});
+
+describe('every team\'s figures (the pattern\'s input)', () => {
+  it('the grouped fast query gives each team exactly its own report, as the raw path does', async () => {
+    const em = hub.em();
+    for (const q of ['2015-04-01', '2015-01-01']) {
+      const [fast, raw] = await Promise.all([loadFiguresPerTeam(em, q, 'fast'), loadFiguresPerTeam(hub.em(), q, 'raw')]);
+      expect([...fast.keys()].sort()).toEqual([...raw.keys()].sort());
+      for (const team of fast.keys()) {
+        const opts = { period: q, teamIds: [team], suppressTeams: false, suppressAll: false };
+        const alone = assembleReport(await loadReportFigures(em, q, [team], 'fast'), opts);
+        expect(assembleReport(fast.get(team)!, opts), `${q} ${team} fast`).toEqual(alone);
+        expect(assembleReport(raw.get(team)!, opts), `${q} ${team} raw`).toEqual(alone);
       }
     }
   });

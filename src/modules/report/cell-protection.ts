@@ -106,21 +106,34 @@ export function reportConstraints(cellsByTeam: Map<string, Map<string, number>>)
  */
 export function protectedCells(values: Map<string, number>, constraints: Constraint[]): Set<string> {
   const hidden = new Set<string>();
-  for (const [k, n] of values) if (isSuppressed(n, true)) hidden.add(k);
   const value = (k: string) => values.get(k) ?? 0;
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const c of constraints) {
-      const unknown = c.cells.filter((k) => hidden.has(k)).length + (c.total !== null && hidden.has(c.total) ? 1 : 0);
-      if (unknown !== 1) continue;
-      const shown = c.cells.filter((k) => !hidden.has(k));
-      if (!shown.length) continue;
-      const nonZero = shown.filter((k) => value(k) > 0);
-      const pick = (nonZero.length ? nonZero : shown).reduce((a, b) => (value(b) < value(a) || (value(b) === value(a) && b < a) ? b : a));
-      hidden.add(pick);
-      changed = true;
-    }
+  // Each cell's constraints, and each constraint's unknowns, kept as cells get hidden: only the
+  // constraints of a newly hidden cell need another look (a worklist, not passes over all).
+  const of = new Map<string, number[]>();
+  const member = (k: string, i: number) => {
+    const list = of.get(k);
+    if (list) list.push(i);
+    else of.set(k, [i]);
+  };
+  constraints.forEach((c, i) => {
+    for (const k of c.cells) member(k, i);
+    if (c.total !== null) member(c.total, i);
+  });
+  const unknown = new Array<number>(constraints.length).fill(0);
+  const queue: number[] = [];
+  const hide = (k: string) => {
+    if (hidden.has(k)) return;
+    hidden.add(k);
+    for (const i of of.get(k) ?? []) if (++unknown[i]! === 1) queue.push(i);
+  };
+  for (const [k, n] of values) if (isSuppressed(n, true)) hide(k);
+  while (queue.length) {
+    const i = queue.pop()!;
+    if (unknown[i] !== 1) continue;
+    const shown = constraints[i]!.cells.filter((k) => !hidden.has(k));
+    if (!shown.length) continue;
+    const nonZero = shown.filter((k) => value(k) > 0);
+    hide((nonZero.length ? nonZero : shown).reduce((a, b) => (value(b) < value(a) || (value(b) === value(a) && b < a) ? b : a)));
   }
   return hidden;
 }
