@@ -300,9 +300,13 @@ export const FAST_PER_TEAM_SQL = `select json_build_object(
   'matches', ${agg(`select team_id t, coalesce(sum(n), 0) n from report_match where started_q <= $1 and (ended_q is null or ended_q >= $1) group by team_id`)},
   'ambassadors', ${agg(`select st.team_id t, count(distinct s.id) n from staff s join staff_team st on st.staff_id = s.id
       where s.role = 'AMBASSADOR' and s.active group by st.team_id`)},
-  'volunteers', ${agg(`select st.team_id t, count(distinct v.id) n from staff s join staff_team st on st.staff_id = s.id
-      join volunteer v on v.organisation_id = s.organisation_id and v.active
-      where s.role = 'AMBASSADOR' and s.active group by st.team_id`)},
+  -- Each (team, organisation) pair once, then the organisations' counts: joining every
+  -- volunteer to every team first took 10 ms at 10^6 cases, most of the statement.
+  'volunteers', ${agg(`select x.team_id t, sum(vc.n) n
+      from (select distinct st.team_id, s.organisation_id from staff s join staff_team st on st.staff_id = s.id
+            where s.role = 'AMBASSADOR' and s.active) x
+      join (select organisation_id, count(*) n from volunteer where active group by organisation_id) vc on vc.organisation_id = x.organisation_id
+      group by x.team_id`)},
   'teams', (select coalesce(json_agg(id), '[]'::json) from team)) as figures`;
 
 type PerTeamRows = { [K in keyof ReportFigures]: unknown[] } & { teams: string[] };
