@@ -29,7 +29,7 @@ import { loadViewer, today } from '../../src/permissions/viewer.js';
 import type { Team } from '../../src/modules/team/team.entity.js';
 import { Staff } from '../../src/modules/staff/staff.entity.js';
 import { Organisation } from '../../src/modules/organisation/organisation.entity.js';
-import type { Referral } from '../../src/modules/referral/referral.entity.js';
+import { Referral } from '../../src/modules/referral/referral.entity.js';
 
 let hub: TestHub;
 let teamA: Team;
@@ -299,6 +299,30 @@ describe('partner apps', () => {
     expect(report.data?.accessReport.disclosures).toEqual([{ purpose: 'GP_TANDEM', recipient: { id: gp.id }, what: 'coordinator name and phone' }]);
   });
 
+  it("a referral the team links to another household's case no longer reads the first resident's consent", async () => {
+    const em = hub.em();
+    const resident = await em.findOneOrFail(Resident, residentA.id, { populate: ['household', 'team'] });
+    const referral = buildReferral(em, { from: await em.findOneOrFail(Organisation, gp.id), resident, case: await em.findOneOrFail(Case, caseA.id), status: ReferralStatus.RECEIVED });
+    await em.flush();
+    const granted = await hub.gql(
+      'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { id } }',
+      { i: { residentId: residentA.id, recipientId: gp.id, purpose: 'GP_TANDEM' } },
+      tokens.worker,
+    );
+    const q = 'query($id: ID!) { referral(id: $id) { id contactPerson { name } } }';
+    expect((await hub.gql(q, { id: referral.id }, tokens.gp)).data?.referral.contactPerson).not.toBeNull();
+    // The team finds the referral is about someone in another household, and links it there.
+    const moved = await hub.gql(
+      'mutation($i: TriageReferralInput!) { triageReferral(input: $i) { id status } }',
+      { i: { referralId: referral.id, status: 'TRIAGED', householdId: caseA2.household.id, caseId: caseA2.id } },
+      tokens.worker,
+    );
+    expect(moved.errors, JSON.stringify(moved.errors)).toBeUndefined();
+    expect((await hub.em().findOneOrFail(Referral, referral.id)).resident).toBeNull();
+    expect((await hub.gql(q, { id: referral.id }, tokens.gp)).data?.referral.contactPerson).toBeNull();
+    await hub.gql('mutation($id: ID!) { revokeConsent(id: $id) { revokedAt } }', { id: granted.data!.recordConsent.id }, tokens.worker);
+  });
+
   it('a housing corporation sees its signals with the status folded (never why) and cannot reach the amount or reason', async () => {
     const res = await hub.gql('{ referrals { edges { node { id status } } } }', {}, tokens.corp);
     expect(res.data?.referrals.edges).toEqual([{ node: { id: referralCorp.id, status: 'CLOSED' } }]);
@@ -440,7 +464,7 @@ describe('VOLUNTEER', () => {
     // A consent for another organisation or another purpose does not bring it back.
     const em = hub.em();
     const other = buildOrganisation(em, { kind: OrganisationKind.INFORMAL_CARE });
-    const resident = await em.findOneOrFail(Resident, residentA.id, { populate: ['household'] });
+    const resident = await em.findOneOrFail(Resident, residentA.id, { populate: ['household', 'team'] });
     buildConsent(em, { resident, recipient: other, recordedBy: await em.findOneOrFail(Staff, workerA.id), purpose: ConsentPurpose.INFORMAL_CARE });
     buildConsent(em, { resident, recipient: await em.findOneOrFail(Organisation, careOrg.id), recordedBy: await em.findOneOrFail(Staff, workerA.id), purpose: ConsentPurpose.OTHER });
     await em.flush();

@@ -9,6 +9,7 @@ import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
 import { keysetPage } from '../common/pagination.js';
 import { Household } from '../household/household.entity.js';
+import { Resident } from '../household/resident.entity.js';
 import { Case } from '../case/case.entity.js';
 import { ContactAttempt, Referral } from './referral.entity.js';
 import type { ReferralFilter, SubmitReferralInput, TriageReferralInput } from './referral.inputs.js';
@@ -102,6 +103,13 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
       }
       referral.case = c;
       referral.household = c.household;
+    }
+    if (referral.resident && referral.household) {
+      // Linked to another household than the matched resident's: that person is not who the
+      // referral is about any more, and a partner's consent must not be read from them (a GP
+      // would get the new case's coordinator on the strength of the old person's consent).
+      const matched = await em.findOne(Resident, referral.resident.id);
+      if (!matched || matched.household.id !== referral.household.id) referral.resident = null;
     }
     if (input.status === ReferralStatus.IN_CARE && !referral.case) {
       throw new BadInputError('caseId', 'IN_CARE needs the case the resident is in care with');
