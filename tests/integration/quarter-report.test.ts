@@ -262,8 +262,13 @@ describe('quarterReport: the rollups equal the raw data', () => {
       const [fastTeams, rawTeams] = await Promise.all([loadFiguresPerTeam(em, q, 'fast'), loadFiguresPerTeam(em.fork(), q, 'raw')]);
       for (const team of teams) {
         const opts = { period: q, teamIds: [team], suppressTeams: false, suppressAll: false };
-        expect(assembleReport(fastTeams.get(team)!, opts), `${label} ${q} ${team} per team`).toEqual(assembleReport(rawTeams.get(team)!, opts));
+        expect(assembleReport(fastTeams.teams.get(team)!, opts), `${label} ${q} ${team} per team`).toEqual(assembleReport(rawTeams.teams.get(team)!, opts));
       }
+      // The city as the sum of the teams (the analyst's answer is built from it) = the city's own figures.
+      const cityOpts = { period: q, teamIds: teams, suppressTeams: false, suppressAll: false };
+      const city = assembleReport(await loadReportFigures(em, q, null, 'raw'), cityOpts);
+      expect(assembleReport(fastTeams.city, cityOpts), `${label} ${q} city from teams`).toEqual(city);
+      expect(assembleReport(rawTeams.city, cityOpts), `${label} ${q} city from teams, raw`).toEqual(city);
     }
   }
 

@@ -135,13 +135,15 @@ describe('every team\'s figures (the pattern\'s input)', () => {
     const em = hub.em();
     for (const q of ['2015-04-01', '2015-01-01']) {
       const [fast, raw] = await Promise.all([loadFiguresPerTeam(em, q, 'fast'), loadFiguresPerTeam(hub.em(), q, 'raw')]);
-      expect([...fast.keys()].sort()).toEqual([...raw.keys()].sort());
-      for (const team of fast.keys()) {
+      expect([...fast.teams.keys()].sort()).toEqual([...raw.teams.keys()].sort());
+      for (const team of fast.teams.keys()) {
         const opts = { period: q, teamIds: [team], suppressTeams: false, suppressAll: false };
         const alone = assembleReport(await loadReportFigures(em, q, [team], 'fast'), opts);
-        expect(assembleReport(fast.get(team)!, opts), `${q} ${team} fast`).toEqual(alone);
-        expect(assembleReport(raw.get(team)!, opts), `${q} ${team} raw`).toEqual(alone);
+        expect(assembleReport(fast.teams.get(team)!, opts), `${q} ${team} fast`).toEqual(alone);
+        expect(assembleReport(raw.teams.get(team)!, opts), `${q} ${team} raw`).toEqual(alone);
       }
+      const cityOpts = { period: q, teamIds: [...fast.teams.keys()].sort(), suppressTeams: false, suppressAll: false };
+      expect(assembleReport(fast.city, cityOpts), `${q} city`).toEqual(assembleReport(await loadReportFigures(em, q, null, 'fast'), cityOpts));
     }
   });
 });

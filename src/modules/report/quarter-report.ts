@@ -307,12 +307,51 @@ export const FAST_PER_TEAM_SQL = `select json_build_object(
             where s.role = 'AMBASSADOR' and s.active) x
       join (select organisation_id, count(*) n from volunteer where active group by organisation_id) vc on vc.organisation_id = x.organisation_id
       group by x.team_id`)},
-  'teams', (select coalesce(json_agg(id), '[]'::json) from team)) as figures`;
+  'teams', (select coalesce(json_agg(id), '[]'::json) from team),
+  -- The two counts that do not add up over teams, for the whole city.
+  'city', (select json_build_object(${SHARED.replace(/\$2::uuid\[\]/g, 'null::uuid[]')}))) as figures`;
 
-type PerTeamRows = { [K in keyof ReportFigures]: unknown[] } & { teams: string[] };
+type PerTeamRows = { [K in keyof ReportFigures]: unknown[] } & { teams: string[]; city: { ambassadors: Num; volunteers: Num } };
+
+/** Every team's figures, and the city's: the sums of the teams', but for the counts that do not add up. */
+export interface FiguresPerTeam {
+  teams: Map<string, ReportFigures>;
+  city: ReportFigures;
+}
+
+/** The figures of `teams` added up (what `loadReportFigures` returns for them), with the city's own ambassadors and volunteers. */
+export function sumFigures(perTeam: Map<string, ReportFigures>, city: { ambassadors: Num; volunteers: Num }): ReportFigures {
+  const all = [...perTeam.values()];
+  const n = (v: Num | undefined) => Number(v ?? 0);
+  /** Rows of one family added up by `key`, summing the `sums` columns. */
+  const add = <T extends Record<string, unknown>>(rows: T[], key: (r: T) => string, sums: (keyof T)[]): T[] => {
+    const out = new Map<string, T>();
+    for (const r of rows) {
+      const k = key(r);
+      const prev = out.get(k);
+      if (!prev) out.set(k, { ...r });
+      else for (const c of sums) (prev as Record<string, unknown>)[c as string] = n(prev[c] as Num) + n(r[c] as Num);
+    }
+    return [...out.values()];
+  };
+  return {
+    state: all.flatMap((f) => f.state),
+    sources: add(all.flatMap((f) => f.sources), (r) => r.k, ['n']),
+    closure: add(all.flatMap((f) => f.closure), (r) => String(r.k), ['n', 'rs', 'rn', 'sr', 'srn']),
+    contact: { n: all.reduce((a, f) => a + n(f.contact.n), 0), d: all.reduce((a, f) => a + n(f.contact.d), 0) },
+    zrm: add(all.flatMap((f) => f.zrm), (r) => r.v, ['n']),
+    scores: add(all.flatMap((f) => f.scores), (r) => `${r.v}:${r.d}:${r.s}`, ['n']),
+    feedback: add(all.flatMap((f) => f.feedback), (r) => `${r.k}:${r.s}`, ['n']),
+    care: add(all.flatMap((f) => f.care), (r) => `${r.f}:${r.d}`, ['n']),
+    disc: add(all.flatMap((f) => f.disc), (r) => String(r.p), ['n']),
+    matches: all.reduce((a, f) => a + n(f.matches), 0),
+    ambassadors: city.ambassadors,
+    volunteers: city.volunteers,
+  };
+}
 
 /** Splits the grouped rows into one `ReportFigures` per team (every team, also one without rows). */
-export function perTeamFigures(rows: PerTeamRows): Map<string, ReportFigures> {
+export function perTeamFigures(rows: PerTeamRows): FiguresPerTeam {
   const out = new Map<string, ReportFigures>();
   for (const t of rows.teams) {
     out.set(t, { state: [], sources: [], closure: [], contact: { n: 0, d: 0 }, zrm: [], scores: [], feedback: [], care: [], disc: [], matches: 0, ambassadors: 0, volunteers: 0 });
@@ -336,14 +375,14 @@ export function perTeamFigures(rows: PerTeamRows): Map<string, ReportFigures> {
       if (f) f[family] = row.n;
     }
   }
-  return out;
+  return { teams: out, city: sumFigures(out, rows.city) };
 }
 
 /**
  * Every team's figures of the quarter. Fast path: FAST_PER_TEAM_SQL. Raw path (the test
  * oracle): the raw query once per team through LATERAL, in one statement.
  */
-export async function loadFiguresPerTeam(em: EntityManager, quarterStart: string, path: 'fast' | 'raw' = 'fast'): Promise<Map<string, ReportFigures>> {
+export async function loadFiguresPerTeam(em: EntityManager, quarterStart: string, path: 'fast' | 'raw' = 'fast'): Promise<FiguresPerTeam> {
   const bindings: unknown[] = [];
   const bind = (sql: string) => sql.replace(/\$1/g, () => (bindings.push(quarterStart), '?'));
   if (path === 'fast') {
@@ -355,7 +394,9 @@ export async function loadFiguresPerTeam(em: EntityManager, quarterStart: string
     `select tm.id as team_id, (${bind(inner)}) as figures from team tm`,
     bindings,
   );
-  return new Map(rows.map((r) => [r.team_id, r.figures]));
+  const teams = new Map(rows.map((r) => [r.team_id, r.figures]));
+  const city = await loadReportFigures(em, quarterStart, null, 'raw');
+  return { teams, city: sumFigures(teams, { ambassadors: city.ambassadors, volunteers: city.volunteers }) };
 }
 
 // ---- assembly ------------------------------------------------------------------------------
@@ -530,18 +571,13 @@ export async function quarterReport(ctx: Context, req: QuarterReportRequest): Pr
     ? await conn.execute<{ id: string }[]>('select id from team where id = any(?::uuid[]) order by code', [`{${teams.join(',')}}`])
     : await conn.execute<{ id: string }[]>('select id from team order by code');
   const path = req.path ?? 'fast';
-  const [figures, perTeam] = await Promise.all([
-    loadReportFigures(ctx.em, quarterStart, teams, path),
-    // Analysts: one protection pattern over every team, the same for each of their answers.
-    analyst ? loadFiguresPerTeam(ctx.em.fork(), quarterStart, path) : null,
-  ]);
-  return assembleReport(figures, {
-    period: req.period,
-    teamIds: teamRows.map((r) => r.id),
-    suppressTeams: analyst,
-    suppressAll: analyst && teamId !== null,
-    hidden: perTeam ? analystPattern(perTeam) : undefined,
-  });
+  const options = { period: req.period, teamIds: teamRows.map((r) => r.id), suppressTeams: analyst, suppressAll: analyst && teamId !== null };
+  if (!analyst) return assembleReport(await loadReportFigures(ctx.em, quarterStart, teams, path), options);
+  // Analysts: every team's figures, for one protection pattern over them all (the same in each of
+  // their answers); the answer's own figures are the city's sum of them, or the one team's.
+  const perTeam = await loadFiguresPerTeam(ctx.em, quarterStart, path);
+  const figures = teamId !== null ? perTeam.teams.get(teamId)! : perTeam.city;
+  return assembleReport(figures, { ...options, hidden: analystPattern(perTeam.teams) });
 }
 
 @Resolver(() => QuarterReport)
