@@ -14,12 +14,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { assertTeamInScope, isUuid, requireViewer } from '../../permissions/scope.js';
-import { ClosureReason, FeedbackKind, FeedbackStatus, ReferralSource, Role, ZrmDomain, ZrmVersion } from '../common/enums.js';
+import { ClosureReason, ReferralSource, Role, ZrmDomain, ZrmVersion } from '../common/enums.js';
 import { BadInputError, ForbiddenError } from '../common/errors.js';
 import { ZRM_DOMAINS } from '../case/zrm-domains.js';
 import { Team } from '../team/team.entity.js';
 import { isSuppressed, suppressCount } from './suppression.js';
-import { analystPattern } from './cell-protection.js';
+import { analystPattern, reportCells } from './cell-protection.js';
 
 // ---- GraphQL types -------------------------------------------------------------------------
 
@@ -457,42 +457,39 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
     return { teamId, started: cell(st, 'st', teamId, apply), running: cell(ru, 'ru', teamId, apply), closed: cell(cl, 'cl', teamId, apply) };
   });
 
-  const sources = new Map(f.sources.map((s) => [s.k, N(s.n)]));
-  const startedTotal = [...sources.values()].reduce((a, b) => a + b, 0);
-  const closure = new Map(f.closure.map((c) => [c.k, c]));
-  const closedTotal = f.closure.reduce((a, c) => a + N(c.n), 0);
+  // The counts under the keys the analyst's pattern uses (cell-protection.ts), so what is shown
+  // and what the pattern protects are computed in one place.
+  const cells = reportCells(f);
+  const at = (key: string) => cells.get(key) ?? 0;
+  const sum = (prefix: string) => [...cells].reduce((a, [k, n]) => (k.startsWith(prefix) ? a + n : a), 0);
+  const startedTotal = sum('src:');
+  const closedTotal = sum('cr:');
   const ratingSum = f.closure.reduce((a, c) => a + N(c.rs), 0);
   const ratingN = f.closure.reduce((a, c) => a + N(c.rn), 0);
   const srTrue = f.closure.reduce((a, c) => a + N(c.sr), 0);
   const srN = f.closure.reduce((a, c) => a + N(c.srn), 0);
 
-  const zrmCount = new Map(f.zrm.map((z) => [z.v, N(z.n)]));
-  const scoreCount = new Map(f.scores.map((s) => [`${s.v}:${s.d}:${N(s.s)}`, N(s.n)]));
   const zrm: ZrmVersionFigures[] = Object.values(ZrmVersion)
-    .filter((v) => (zrmCount.get(v) ?? 0) > 0)
+    .filter((v) => at(`zrm:${v}`) > 0)
     .map((version) => {
-      const assessments = zrmCount.get(version)!;
+      const assessments = at(`zrm:${version}`);
       return {
         version,
         assessments: cell(assessments, `zrm:${version}`),
         domains: ZRM_DOMAINS[version].map((domain) => ({
           domain,
           distribution: [1, 2, 3, 4, 5].map((score) => {
-            const n = scoreCount.get(`${version}:${domain}:${score}`) ?? 0;
             const key = `sc:${version}:${domain}:${score}`;
-            return { score, count: cell(n, key), share: shareOf(n, assessments, key, `zrm:${version}`) };
+            return { score, count: cell(at(key), key), share: shareOf(at(key), assessments, key, `zrm:${version}`) };
           }),
         })),
       };
     });
 
-  const fb = (kind: FeedbackKind, statuses?: FeedbackStatus[]) =>
-    f.feedback.filter((x) => x.k === kind && (!statuses || statuses.includes(x.s as FeedbackStatus))).reduce((a, x) => a + N(x.n), 0);
-  const care = (form?: string, decision?: string) =>
-    f.care.filter((x) => (!form || x.f === form) && (!decision || x.d === decision)).reduce((a, x) => a + N(x.n), 0);
-  const pgb = care('PGB');
-  const discussed = f.disc.reduce((a, d) => a + N(d.n), 0);
-  const possible = f.disc.filter((d) => d.p).reduce((a, d) => a + N(d.n), 0);
+  const pgb = at('care:pgb');
+  const pgbProvisional = f.care.filter((x) => x.f === 'PGB' && x.d === 'PROVISIONALLY_GRANTED').reduce((a, x) => a + N(x.n), 0);
+  const discussed = at('ic:disc');
+  const possible = at('ic:pos');
 
   const report: QuarterReport = {
     period: o.period,
@@ -505,39 +502,39 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
     },
     perTeam,
     referralSources: Object.values(ReferralSource).map((source) => {
-      const n = sources.get(source) ?? 0;
-      return { source, count: cell(n, `src:${source}`), share: shareOf(n, startedTotal, `src:${source}`, 'st') };
+      const key = `src:${source}`;
+      return { source, count: cell(at(key), key), share: shareOf(at(key), startedTotal, key, 'st') };
     }),
-    selfReferralShare: shareOf(sources.get(ReferralSource.SELF) ?? 0, startedTotal, `src:${ReferralSource.SELF}`, 'st'),
+    selfReferralShare: shareOf(at(`src:${ReferralSource.SELF}`), startedTotal, `src:${ReferralSource.SELF}`, 'st'),
     closureReasons: Object.values(ClosureReason).map((reason) => {
-      const n = N(closure.get(reason)?.n);
-      return { reason, count: cell(n, `cr:${reason}`), share: shareOf(n, closedTotal, `cr:${reason}`, 'cl') };
+      const key = `cr:${reason}`;
+      return { reason, count: cell(at(key), key), share: shareOf(at(key), closedTotal, key, 'cl') };
     }),
     zrm,
     averageDaysToFirstContact: average(N(f.contact.d), N(f.contact.n)),
     averageClientRating: average(ratingSum, ratingN),
     selfReliantAfterClosureShare: share(srTrue, srN),
     feedback: {
-      complaints: cell(fb(FeedbackKind.COMPLAINT), 'fb:c'),
-      resolvedComplaints: cell(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.RESOLVED]), 'fb:r'),
-      pendingComplaints: cell(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.OPEN, FeedbackStatus.ESCALATED]), 'fb:p'),
-      unfoundedComplaints: cell(fb(FeedbackKind.COMPLAINT, [FeedbackStatus.UNFOUNDED]), 'fb:u'),
-      compliments: cell(fb(FeedbackKind.COMPLIMENT), 'fb:m'),
+      complaints: cell(at('fb:c'), 'fb:c'),
+      resolvedComplaints: cell(at('fb:r'), 'fb:r'),
+      pendingComplaints: cell(at('fb:p'), 'fb:p'),
+      unfoundedComplaints: cell(at('fb:u'), 'fb:u'),
+      compliments: cell(at('fb:m'), 'fb:m'),
     },
     careAllocations: {
-      investigations: cell(care(), 'care:i'),
+      investigations: cell(at('care:i'), 'care:i'),
       pgb: cell(pgb, 'care:pgb'),
-      zin: cell(care('ZIN'), 'care:zin'),
+      zin: cell(at('care:zin'), 'care:zin'),
       // The provisionally granted PGBs are no cell of their own: their small-cell rule, and the PGB cell.
-      pgbProvisionallyGrantedShare: shown(pgb, 'care:pgb') ? share(care('PGB', 'PROVISIONALLY_GRANTED'), pgb) : null,
+      pgbProvisionallyGrantedShare: shown(pgb, 'care:pgb') ? share(pgbProvisional, pgb) : null,
     },
     informalCare: {
-      ambassadors: cell(N(f.ambassadors), 'ic:amb'),
+      ambassadors: cell(at('ic:amb'), 'ic:amb'),
       casesDiscussed: cell(discussed, 'ic:disc'),
       informalCarePossible: cell(possible, 'ic:pos'),
       possibleShare: shareOf(possible, discussed, 'ic:pos', 'ic:disc'),
-      activeVolunteers: cell(N(f.volunteers), 'ic:vol'),
-      activeMatches: cell(N(f.matches), 'ic:match'),
+      activeVolunteers: cell(at('ic:vol'), 'ic:vol'),
+      activeMatches: cell(at('ic:match'), 'ic:match'),
     },
   };
   report.suppressed = suppressed;
