@@ -281,6 +281,9 @@ export async function loadReportFigures(
  * (cell-protection.ts): the fast path's rollups grouped by team, in one statement as cheap as
  * the city's own. A family's rows carry their team (`t`); `perTeamFigures` splits them.
  */
+/** The two counts that do not add up over teams (ambassadors, volunteers), for the whole city. */
+const CITY_SHARED_SQL = `select json_build_object(${SHARED.replace(/\$2::uuid\[\]/g, 'null::uuid[]')})`;
+
 export const FAST_PER_TEAM_SQL = `select json_build_object(
   'state', ${agg(`select team_id t,
       coalesce(sum(n) filter (where registered_q <= $1 and (started_q is null or started_q > $1) and (closed_q is null or closed_q > $1)), 0) ws,
@@ -308,8 +311,7 @@ export const FAST_PER_TEAM_SQL = `select json_build_object(
       join (select organisation_id, count(*) n from volunteer where active group by organisation_id) vc on vc.organisation_id = x.organisation_id
       group by x.team_id`)},
   'teams', (select coalesce(json_agg(id), '[]'::json) from team),
-  -- The two counts that do not add up over teams, for the whole city.
-  'city', (select json_build_object(${SHARED.replace(/\$2::uuid\[\]/g, 'null::uuid[]')}))) as figures`;
+  'city', (${CITY_SHARED_SQL})) as figures`;
 
 type PerTeamRows = { [K in keyof ReportFigures]: unknown[] } & { teams: string[]; city: { ambassadors: Num; volunteers: Num } };
 
@@ -395,8 +397,8 @@ export async function loadFiguresPerTeam(em: EntityManager, quarterStart: string
     bindings,
   );
   const teams = new Map(rows.map((r) => [r.team_id, r.figures]));
-  const city = await loadReportFigures(em, quarterStart, null, 'raw');
-  return { teams, city: sumFigures(teams, { ambassadors: city.ambassadors, volunteers: city.volunteers }) };
+  const [shared] = await em.getConnection().execute<{ city: PerTeamRows['city'] }[]>(`${CITY_SHARED_SQL} as city`);
+  return { teams, city: sumFigures(teams, shared!.city) };
 }
 
 // ---- assembly ------------------------------------------------------------------------------
