@@ -13,7 +13,7 @@ import { Goal } from './modules/case/goal.entity.js';
 import { CaseNote } from './modules/case/case-note.entity.js';
 import { ZrmAssessment } from './modules/case/zrm-assessment.entity.js';
 import { CareAllocation } from './modules/case/care-allocation.entity.js';
-import { Consent } from './modules/consent/consent.entity.js';
+import { Consent, activeConsentSql } from './modules/consent/consent.entity.js';
 import { Referral, ContactAttempt } from './modules/referral/referral.entity.js';
 import { Disclosure } from './modules/audit/access-log.entity.js';
 import { Volunteer } from './modules/informal-care/volunteer.entity.js';
@@ -302,9 +302,8 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       if (!viewer?.organisationId) return ids.map(() => false);
       const rows = await sql<{ resident_id: string }>(
         em,
-        `select distinct resident_id from consent
-          where resident_id = any(?::uuid[]) and recipient_id = ? and purpose = ?
-            and granted_at <= now() and (revoked_at is null or revoked_at > now())`,
+        `select distinct k.resident_id from consent k
+          where k.resident_id = any(?::uuid[]) and k.recipient_id = ? and k.purpose = ? and ${activeConsentSql('k')}`,
         [[...ids], viewer.organisationId, ConsentPurpose.INFORMAL_CARE],
       );
       const consented = new Set(rows.map((r) => r.resident_id));
@@ -354,7 +353,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
          where r.id = any(?::uuid[]) and r.from_id = ? and exists (
            select 1 from consent k
            where k.resident_id = r.resident_id and k.recipient_id = r.from_id and k.purpose = ?
-             and k.granted_at <= now() and (k.revoked_at is null or k.revoked_at > now()))`,
+             and ${activeConsentSql('k')})`,
         [[...ids], viewer.organisationId, ConsentPurpose.GP_TANDEM],
       );
       const fresh = rows.filter((r) => !disclosed.has(r.referral_id));

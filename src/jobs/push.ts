@@ -18,6 +18,7 @@ import type { CorporationClient } from '../../integrations/corporation/client.js
 import { feedbackFor } from '../../integrations/corporation/mapper.js';
 import { Disclosure } from '../modules/audit/access-log.entity.js';
 import { ConsentPurpose, type ReferralStatus } from '../modules/common/enums.js';
+import { activeConsentSql } from '../modules/consent/consent.entity.js';
 import type { Partner } from './queues.js';
 
 export interface PushDeps {
@@ -67,7 +68,7 @@ export async function pushReferralStatus(deps: PushDeps, partner: Partner, refer
         where r.id = ? and exists (
           select 1 from consent k
            where k.resident_id = r.resident_id and k.recipient_id = r.from_id and k.purpose = ?
-             and k.granted_at <= now() and (k.revoked_at is null or k.revoked_at > now()))`,
+             and ${activeConsentSql('k')})`,
       [r.id, ConsentPurpose.GP_TANDEM],
     );
     const task = buildTask(r.id, r.external_id, r.status, new Date(r.updated_at), contact ? { name: contact.name, phone: contact.phone } : null);

@@ -36,3 +36,9 @@ export class Consent extends BaseEntity {
   @ManyToOne({ entity: () => Staff })
   recordedBy!: Rel<Staff>;
 }
+
+/**
+ * SQL: the consent row aliased `alias` is in force now (granted, not or not yet revoked). Every
+ * disclosure checks it in its own statement, so a revocation counts from the next request on.
+ */
+export const activeConsentSql = (alias: string) => `${alias}.granted_at <= now() and (${alias}.revoked_at is null or ${alias}.revoked_at > now())`;
