@@ -8,7 +8,6 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Config } from '../config.js';
 import { PARTNER_SYSTEMS, type PartnerSystem } from '../modules/referral/referral.entity.js';
 
-
 export const PARTNERS = PARTNER_SYSTEMS;
 export type Partner = PartnerSystem;
 export const QUEUE_NAMES = ['huisarts', 'corporation', 'internal'] as const;

@@ -21,10 +21,10 @@ interface ClaimedRow {
   partner_system: Partner | null;
 }
 
-/** Which queue a message goes to: the partner system of the referral's sender, else internal. */
 /**
- * A referral's status goes to the partner system it came in from, and nowhere else: one
- * submitted through the sender's app has no record there that is surely its own.
+ * Which queue a message goes to: a referral's status to the partner system it came in from, and
+ * nowhere else (one submitted through the sender's app has no record there that is surely its
+ * own); everything else to internal.
  */
 function queueOf(row: ClaimedRow): QueueName {
   return row.partner_system ?? 'internal';

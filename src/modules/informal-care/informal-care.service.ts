@@ -274,7 +274,7 @@ export async function activateMatch(ctx: Context, id: string, startedAt?: Date |
     if (match.request.resident) {
       const [resident, volunteer] = await Promise.all([
         em.findOneOrFail(Resident, match.request.resident.id),
-        em.findOneOrFail(Volunteer, match.volunteer.id, { populate: ['organisation'] }),
+        em.findOneOrFail(Volunteer, match.volunteer.id),
       ]);
       await grantConsent(ctx, em, {
         resident,

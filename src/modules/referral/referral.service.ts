@@ -167,18 +167,6 @@ export async function cancelReferral(ctx: Context, id: string, reason: string | 
   });
 }
 
-/**
- * What a housing corporation may know of a referral's status: whether contact was
- * attempted, made or failed — never why (DECLINED and CANCELLED read as CLOSED).
- */
-/** The statuses a housing corporation sees: every status folds onto one of these. */
-const CORPORATION_STATUSES: readonly ReferralStatus[] = [
-  ReferralStatus.RECEIVED,
-  ReferralStatus.CONTACT_ATTEMPTED,
-  ReferralStatus.IN_CARE,
-  ReferralStatus.NOT_REACHED,
-  ReferralStatus.CLOSED,
-];
 
 /**
  * The stored statuses a status filter selects. A corporation filters on what it sees: CLOSED
@@ -194,6 +182,10 @@ function statusesToFilter(ctx: Context, asked: ReferralStatus[]): ReferralStatus
   return Object.values(ReferralStatus).filter((s) => asked.includes(statusForCorporation(s)));
 }
 
+/**
+ * What a housing corporation may know of a referral's status: whether contact was
+ * attempted, made or failed — never why (DECLINED and CANCELLED read as CLOSED).
+ */
 export function statusForCorporation(status: ReferralStatus): ReferralStatus {
   switch (status) {
     case ReferralStatus.RECEIVED:
@@ -209,6 +201,9 @@ export function statusForCorporation(status: ReferralStatus): ReferralStatus {
       return ReferralStatus.CLOSED;
   }
 }
+
+/** The statuses a housing corporation sees: what the others fold onto. */
+const CORPORATION_STATUSES: readonly ReferralStatus[] = [...new Set(Object.values(ReferralStatus).map(statusForCorporation))];
 
 /**
  * Partner app: submit a referral (GP) or an arrears signal (corporation). Idempotent per

@@ -4,7 +4,7 @@ import { assertTeamInScope, idsOrNone, isUuid, requireViewer } from '../../permi
 import { Role } from '../common/enums.js';
 import { BadInputError } from '../common/errors.js';
 import { Team } from '../team/team.entity.js';
-import { isSuppressed, suppressCount } from './suppression.js';
+import { isSuppressed } from './suppression.js';
 import { protectedCells } from './cell-protection.js';
 
 @ObjectType({ description: 'Case counts by status. Null means suppressed (a count from 1 to 4 below city level).' })
@@ -51,7 +51,7 @@ const STATUSES = ['REGISTERED', 'INTAKE', 'ACTIVE', 'CLOSED'] as const;
 function toCounts(row: Record<string, number>, apply: boolean, hidden: (status: string) => boolean = () => false): { counts: StatusCounts; suppressed: boolean } {
   const n = (s: (typeof STATUSES)[number]) => row[s] ?? 0;
   const hide = (s: (typeof STATUSES)[number]) => apply && (isSuppressed(n(s), true) || hidden(s));
-  const shown = (s: (typeof STATUSES)[number]) => (hide(s) ? null : suppressCount(n(s), apply));
+  const shown = (s: (typeof STATUSES)[number]) => (hide(s) ? null : n(s));
   return {
     counts: { registered: shown('REGISTERED'), intake: shown('INTAKE'), active: shown('ACTIVE'), closed: shown('CLOSED') },
     suppressed: STATUSES.some(hide),
