@@ -34,6 +34,12 @@ export const isAuthenticated = rule('isAuthenticated', (ctx) => (ctx.viewer ? tr
 /** Works in a team's case files (reads and changes them, within the own teams). */
 export const isCaseWorker = roleRule('isCaseWorker', CASE_ROLES);
 
+/**
+ * Works in the whole case file of their own teams (worker or lead), not only in assigned
+ * cases as a flex worker: for what covers a resident's whole file (the access report).
+ */
+export const isTeamCaseWorker = roleRule('isTeamCaseWorker', new Set([Role.TEAM_WORKER, Role.TEAM_LEAD]));
+
 /** Team lead (buurtondernemer): reassigns coordinators, decides worker changes, handles complaints. */
 export const isTeamLead = roleRule('isTeamLead', new Set([Role.TEAM_LEAD]));
 

@@ -71,6 +71,11 @@ export function scopeOf(viewer: Viewer | null) {
     residents: (): FilterQuery<Resident> => ({
       $or: [{ team: { $in: teamIds } }, { household: { $in: flexHouseholdIds } }],
     }),
+    /**
+     * Residents of the viewer's own teams only, without a flex worker's households: for what
+     * covers a resident's whole file rather than one case (the access report).
+     */
+    teamResidents: (): FilterQuery<Resident> => ({ team: { $in: teamIds } }),
     /** Referrals as the team sees them: routed to the viewer's teams, or linked to a flex worker's case. */
     referrals: (): FilterQuery<Referral> => ({ $or: [{ team: { $in: teamIds } }, { case: { $in: flexCaseIds } }] }),
     /** The case scope for raw SQL on the "case" table aliased `alias`; empty sets never match. */

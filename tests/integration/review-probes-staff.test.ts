@@ -573,6 +573,20 @@ describe('FLEX_WORKER', () => {
     expect(code(zrm)).toBe('NOT_FOUND');
   });
 
+  it('accessReport of a resident of the assigned household is refused: it would list the reads of the household’s older case', async () => {
+    const q = `query($id: ID!) { accessReport(residentId: $id) { resident { id } entries { at action objectType actor { name } } disclosures { what } } }`;
+    // Team A reads the older case, so the household's log holds entries the flex worker may not see.
+    expect((await hub.gql(CASE_FULL, { id: caseA1old.id }, T.workerA)).errors).toBeUndefined();
+    const own = await hub.gql(q, { id: residentA1.id }, T.workerA);
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.accessReport.entries.length).toBeGreaterThan(0);
+    const res = await hub.gql(q, { id: residentA1.id }, T.flex);
+    expect(code(res)).toBe('FORBIDDEN');
+    expect(res.data?.accessReport ?? null).toBeNull();
+    expect(res.raw).not.toContain(workerA.name);
+    expectNoOld(res);
+  });
+
   it('team-only operations are refused to a flex worker (teamMembers, open a new case, register a household, dashboards)', async () => {
     const tm = await hub.gql(`query($t: ID!) { teamMembers(teamId: $t) { id email } }`, { t: tA.id }, T.flex);
     expect(['FORBIDDEN', 'NOT_FOUND']).toContain(code(tm));
@@ -594,7 +608,7 @@ describe('FLEX_WORKER', () => {
       const r = await hub.gql(`query($id: ID!) { referral(id: $id) { id reason } }`, { id: refA1.id }, t);
       expect(code(r)).toBe('NOT_FOUND');
       const ar = await hub.gql(`query($id: ID!) { accessReport(residentId: $id) { entries { at } } }`, { id: residentA1.id }, t);
-      expect(code(ar)).toBe('NOT_FOUND');
+      expect(code(ar)).toBe('FORBIDDEN');
       const lists = await hub.gql(`{ cases { totalCount } referrals { totalCount } informalCareRequests { totalCount } }`, {}, t);
       expect(lists.errors).toBeUndefined();
       expect(lists.data).toEqual({ cases: { totalCount: 0 }, referrals: { totalCount: 0 }, informalCareRequests: { totalCount: 0 } });

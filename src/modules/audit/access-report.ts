@@ -4,6 +4,7 @@ import { AccessAction, Role } from '../common/enums.js';
 import { Organisation } from '../organisation/organisation.entity.js';
 import { Resident } from '../household/resident.entity.js';
 import { residentById } from '../household/household.service.js';
+import { scope } from '../../permissions/scope.js';
 import { AccessLog, Disclosure } from './access-log.entity.js';
 
 @ObjectType({ description: 'Who touched the data.' })
@@ -65,9 +66,16 @@ export class AccessReport {
 
 const MAX_ENTRIES = 1000;
 
-/** The report itself is audited as EXPORT. */
+/**
+ * The report itself is audited as EXPORT. It is served by the resident's own team only
+ * (DESIGN.md: a resident's rights are served through their team): it lists every audited
+ * object of the household, so a flex worker, who sees only the cases assigned to them, would
+ * learn of the household's other cases and who read them. The rule refuses flex workers; the
+ * lookup is limited to the own teams' residents as well, so the query itself cannot reach
+ * further.
+ */
 export async function accessReport(ctx: Context, residentId: string): Promise<AccessReport> {
-  const resident = await residentById(ctx, residentId);
+  const resident = await residentById(ctx, residentId, scope(ctx).teamResidents());
   const householdId = resident.household.id;
   const [logs, disclosures] = await Promise.all([
     ctx.em.find(AccessLog, { householdId }, { orderBy: { at: 'desc', id: 'desc' }, limit: MAX_ENTRIES }),

@@ -1,3 +1,4 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { assertTeamInScope, isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
@@ -85,10 +86,13 @@ export async function householdById(ctx: Context, id: string): Promise<Household
   return household;
 }
 
-/** Residents are found only inside the viewer's teams; anything else is NOT_FOUND. */
-export async function residentById(ctx: Context, id: string): Promise<Resident> {
+/**
+ * Residents are found only inside the viewer's scope (by default `residents()`: the teams'
+ * and a flex worker's assigned households); anything else is NOT_FOUND.
+ */
+export async function residentById(ctx: Context, id: string, within: FilterQuery<Resident> = scope(ctx).residents()): Promise<Resident> {
   if (!isUuid(id)) throw notFound(ctx, 'Resident', id);
-  const resident = await ctx.em.findOne(Resident, { $and: [{ id }, scope(ctx).residents()] });
+  const resident = await ctx.em.findOne(Resident, { $and: [{ id }, within] });
   if (!resident) throw notFound(ctx, 'Resident', id);
   ctx.audit.read('Resident', resident.id, resident.household.id);
   return resident;
