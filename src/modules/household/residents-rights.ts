@@ -62,16 +62,20 @@ export class ErasureResult {
   reason!: string;
 }
 
-/** Correction: every changed field is audited with its old and new value (the BSN only as "changed"). */
+/**
+ * Correction: the audit row names the fields that changed, never their old or new values:
+ * the log is append-only, so a value written there could never be erased (art. 17) and
+ * would outlive the correction it was meant to undo.
+ */
 export async function correctResident(ctx: Context, input: CorrectResidentInput): Promise<Resident> {
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.residentId)) throw notFound(ctx, 'Resident', input.residentId);
     const resident = await em.findOne(Resident, { $and: [{ id: input.residentId }, scope(ctx).residents()] });
     if (!resident) throw notFound(ctx, 'Resident', input.residentId);
-    const changes: Record<string, { old: unknown; new: unknown } | { changed: true }> = {};
+    const changed: string[] = [];
     const set = <K extends 'givenName' | 'familyName' | 'birthDate' | 'phone' | 'languages'>(key: K, value: Resident[K]) => {
       if (JSON.stringify(resident[key]) !== JSON.stringify(value)) {
-        changes[key] = { old: resident[key] ?? null, new: value ?? null };
+        changed.push(key);
         resident[key] = value;
       }
     };
@@ -88,12 +92,12 @@ export async function correctResident(ctx: Context, input: CorrectResidentInput)
         resident.bsnEncrypted = encryptBsn(bsn, ctx.config.BSN_KEY);
         resident.bsnHash = hash;
         resident.bsnLast4 = bsn.slice(-4);
-        changes.bsn = { changed: true };
+        changed.push('bsn');
       }
     }
-    if (Object.keys(changes).length) {
+    if (changed.length) {
       ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Resident', resident.id, resident.household.id, {
-        correction: changes,
+        correction: { changed },
       });
     }
     return resident;
@@ -173,7 +177,7 @@ async function anonymiseHouseholdIfEmpty(em: EntityManager, householdId: string,
 
 @Resolver()
 export class ResidentsRightsResolver {
-  @Mutation(() => Resident, { description: "Correct a resident's data (AVG art. 16); audited with old and new values." })
+  @Mutation(() => Resident, { description: "Correct a resident's data (AVG art. 16); audited with the names of the changed fields, never their values." })
   correctResident(@Arg('input', () => CorrectResidentInput) input: CorrectResidentInput, @Ctx() ctx: Context) {
     return correctResident(ctx, input);
   }
