@@ -5,7 +5,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
 import './modules/common/enums.js';
 import { CaseNoteResolver, CaseResolver } from './modules/case/case.resolver.js';
-import { HouseholdResolver } from './modules/household/household.resolver.js';
+import { HouseholdResolver, ResidentResolver } from './modules/household/household.resolver.js';
 import { MeResolver, OrganisationResolver, StaffResolver, TeamResolver } from './modules/staff/staff.resolver.js';
 import { ReferralResolver } from './modules/referral/referral.resolver.js';
 import { ConsentResolver } from './modules/consent/consent.resolver.js';
@@ -28,6 +28,7 @@ export const resolvers = [
   StaffResolver,
   OrganisationResolver,
   HouseholdResolver,
+  ResidentResolver,
   CaseResolver,
   CaseNoteResolver,
   ReferralResolver,

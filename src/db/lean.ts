@@ -266,7 +266,7 @@ export function declaredFieldResolverReads(): ReadonlyMap<Function, ReadonlyMap<
 /**
  * The properties of `entity` that a one-statement read for this operation can leave out: plain
  * scalar properties shown only by the same-named GraphQL field of the entity's type, or only
- * through a field resolver declared with `fieldResolverReads`, that no part of the operation
+ * through field resolvers declared with `fieldResolverReads` to read them, that no part of the operation
  * selects (`operationFields`: the whole operation, so an object primed into a loader has what any
  * other part of the operation reads of it), and hidden properties that nothing shows (a BSN's
  * look-up hash). Never the primary key or a relation (resolvers and scopes follow ids), never
@@ -305,7 +305,9 @@ function computeOmitted(meta: EntityMetadata, fields: OperationFields, keep: rea
     if (isPropertyList(reads)) for (const p of reads) kept.add(p);
     else for (const p of reads.props) if (fields.get(reads.as)?.has(p)) kept.add(p);
   }
-  const shownThrough = new Set([...declared.values()].flatMap((r) => (isPropertyList(r) ? [] : r.props)));
+  // Properties without a plain field of their own that declared resolvers read (a household's
+  // address columns, a resident's bsnLast4): left out unless a selected resolver keeps them.
+  const shownThrough = new Set([...declared.values()].flatMap((r) => (isPropertyList(r) ? r : r.props)));
   const out = new Set<string>();
   for (const p of readProps(meta)) {
     if (p.primary || p.kind !== ReferenceKind.SCALAR || kept.has(p.name)) continue;

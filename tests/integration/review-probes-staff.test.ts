@@ -174,7 +174,7 @@ beforeAll(async () => {
   gp = buildOrganisation(em, { kind: OrganisationKind.GP_PRACTICE });
 
   // Team A, household A1: an older closed case and the running case a flex worker gets.
-  const a1 = buildHousehold(em, { team: tA, postcode: '3931AA', members: [{ givenName: A.given, familyName: A.family, phone: A.phone, languages: ['Dutch'] }, {}] });
+  const a1 = buildHousehold(em, { team: tA, postcode: '3931AA', members: [{ givenName: A.given, familyName: A.family, phone: A.phone, languages: ['Dutch'], bsn: '123456782' }, {}] });
   hA1 = a1.household;
   residentA1 = a1.head;
   caseA1old = buildCase(em, { household: hA1, status: CaseStatus.CLOSED, reason: OLD.reason, registeredAt: ago(500), latest: ago(200) });
@@ -537,6 +537,23 @@ describe('FLEX_WORKER', () => {
     const res = await hub.gql(CASE_FULL, { id: caseA1.id }, T.flex);
     expect(res.errors).toBeUndefined();
     expect(res.raw).toContain(A.note);
+  });
+
+  it('bsnLast4 only for the own team: null for the flex worker on the assigned case, in the detail and in lists', async () => {
+    const digits = residentA1.bsnLast4!;
+    expect(digits).toMatch(/^\d{4}$/);
+    const own = await hub.gql(CASE_FULL, { id: caseA1.id }, T.workerA);
+    expect(own.data!.case.household.members.map((m: { bsnLast4: string | null }) => m.bsnLast4)).toContain(digits);
+    const det = await hub.gql(CASE_FULL, { id: caseA1.id }, T.flex);
+    expect(det.errors).toBeUndefined();
+    expect(det.data!.case.household.members.map((m: { bsnLast4: string | null }) => m.bsnLast4)).toEqual(det.data!.case.household.members.map(() => null));
+    const list = await hub.gql(`{ cases(first: 100) { edges { node { id household { members { bsnLast4 } } } } } }`, {}, T.flex);
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.cases.edges).toHaveLength(1);
+    expect(list.raw).not.toContain(digits);
+    const h = await hub.gql(`query($id: ID!) { household(id: $id) { members { id bsnLast4 } } }`, { id: hA1.id }, T.flex);
+    expect(h.errors).toBeUndefined();
+    expect(h.raw).not.toContain(digits);
   });
 
   it('household.cases of the assigned case lists only the assigned case, not the household’s older case', async () => {

@@ -50,5 +50,22 @@ fieldResolverReads(Household, {
   members: [],
   cases: [],
 });
-// Residents have no resolvers of their own: only their fields read them.
-fieldResolverReads(Resident, {});
+@Resolver(() => Resident)
+export class ResidentResolver {
+  /**
+   * DESIGN.md: at most the BSN's last four digits, and only to the resident's own team. A flex
+   * worker on an assigned case gets null (not an error, so the team's operations still work).
+   */
+  @FieldResolver(() => String, { nullable: true, description: 'Last four digits of the BSN; only for the own team (null for a flex worker). The BSN itself is never returned.' })
+  bsnLast4(@Root() r: Resident, @Ctx() ctx: Context): string | null {
+    return ownTeam(ctx, r.team?.id) ? (r.bsnLast4 ?? null) : null;
+  }
+}
+
+/** Whether the team is one the viewer works in as worker or lead (not as a flex worker). */
+function ownTeam(ctx: Context, teamId: string | undefined): boolean {
+  return teamId !== undefined && (ctx.viewer?.teamIds.has(teamId) ?? false);
+}
+
+// What the resolvers read of a resident beyond ids and relations (omittedProps).
+fieldResolverReads(Resident, { bsnLast4: ['bsnLast4'] });

@@ -38,7 +38,7 @@ export class Resident extends BaseEntity<'languages'> {
   @Property({ type: 'string', length: 64, nullable: true, hidden: true })
   bsnHash?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last four digits of the BSN; only for the own team. The BSN itself is never returned.' })
+  /** Shown through ResidentResolver.bsnLast4: only to the own team. */
   @Property({ type: 'string', length: 4, nullable: true })
   bsnLast4?: string | null;
 
