@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { getArgumentValues, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 import { Role } from '../modules/common/enums.js';
 import { UnauthenticatedError } from '../modules/common/errors.js';
@@ -17,8 +17,44 @@ import { or, rule } from './guard.js';
  */
 function denyAudited(ctx: Context, info: GraphQLResolveInfo): false {
   const root = info.parentType.name === 'Query' || info.parentType.name === 'Mutation';
-  ctx.audit.denied('Operation', null, root ? { operation: `${info.parentType.name}.${info.fieldName}` } : { field: `${info.parentType.name}.${info.fieldName}` });
+  if (!root) {
+    ctx.audit.denied('Operation', null, { field: `${info.parentType.name}.${info.fieldName}` });
+    return false;
+  }
+  // Which objects the refused operation aimed at (ids only: never other argument values), so
+  // an attempt shows in the trail of, say, the resident whose erasure was refused.
+  const ids = targetIds(info);
+  ctx.audit.denied('Operation', ids.length === 1 ? ids[0]! : null, { operation: `${info.parentType.name}.${info.fieldName}`, ...(ids.length ? { ids } : {}) });
   return false;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TARGET_IDS = 20;
+
+/** The UUID-shaped values among a root field's arguments (also inside input objects and lists). */
+function targetIds(info: GraphQLResolveInfo): string[] {
+  const node = info.fieldNodes[0];
+  const field = info.parentType.getFields()[info.fieldName];
+  if (!node || !field) return [];
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(field, node, info.variableValues);
+  } catch {
+    return []; // invalid arguments: execution reports them itself
+  }
+  const ids = new Set<string>();
+  const visit = (value: unknown, depth: number): void => {
+    if (ids.size >= MAX_TARGET_IDS || depth > 4) return;
+    if (typeof value === 'string') {
+      if (UUID.test(value)) ids.add(value.toLowerCase());
+    } else if (Array.isArray(value)) {
+      for (const v of value) visit(v, depth + 1);
+    } else if (value && typeof value === 'object') {
+      for (const v of Object.values(value)) visit(v, depth + 1);
+    }
+  };
+  visit(args, 0);
+  return [...ids];
 }
 
 function roleRule(name: string, roles: ReadonlySet<Role>) {

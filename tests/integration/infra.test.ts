@@ -120,6 +120,28 @@ describe('access_log is append-only', () => {
     if (!rows[0]?.super) skip('the test server connects as a non-superuser');
     await expectGuarded();
   });
+
+  it('also in a session that silences ordinary triggers (session_replication_role = replica), and for disclosure', async ({ skip }) => {
+    const { rows } = await client.query<{ super: boolean }>('select rolsuper as super from pg_roles where rolname = current_user');
+    if (!rows[0]?.super) skip('only a superuser may set session_replication_role');
+    await client.query('begin');
+    try {
+      await client.query('set local session_replication_role = replica');
+      await expect(client.query('delete from access_log')).rejects.toThrow(/append-only/);
+    } finally {
+      await client.query('rollback');
+    }
+    await client.query(`insert into disclosure (resident_id, recipient_id, purpose, what) values (gen_random_uuid(), gen_random_uuid(), 'GP_TANDEM', 'probe')`);
+    for (const statement of ['update disclosure set what = what', 'delete from disclosure', 'truncate disclosure']) {
+      await client.query('begin');
+      try {
+        await client.query('set local session_replication_role = replica');
+        await expect(client.query(statement), statement).rejects.toThrow(/append-only/);
+      } finally {
+        await client.query('rollback');
+      }
+    }
+  });
 });
 
 describe('redis', () => {

@@ -1,12 +1,14 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
-import { AccessAction, ConsentPurpose } from '../common/enums.js';
+import { AccessAction, ConsentPurpose, OrganisationKind } from '../common/enums.js';
 import { BadInputError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import { Resident } from '../household/resident.entity.js';
+import { refuseIfAnonymised } from '../household/residents-rights.js';
 import { Organisation } from '../organisation/organisation.entity.js';
 import { Staff } from '../staff/staff.entity.js';
 import { Consent } from './consent.entity.js';
@@ -41,6 +43,15 @@ export async function recordConsent(ctx: Context, input: RecordConsentInput): Pr
   });
 }
 
+/** Which kinds of organisation a consent for each purpose can be given to. */
+const RECIPIENT_KINDS: Record<ConsentPurpose, readonly OrganisationKind[]> = {
+  [ConsentPurpose.GP_TANDEM]: [OrganisationKind.GP_PRACTICE],
+  [ConsentPurpose.REFERRAL_FEEDBACK]: [OrganisationKind.GP_PRACTICE, OrganisationKind.HOUSING_CORPORATION],
+  [ConsentPurpose.INFORMAL_CARE]: [OrganisationKind.INFORMAL_CARE],
+  [ConsentPurpose.CARE_ALLOCATION]: [OrganisationKind.CARE_PROVIDER, OrganisationKind.MUNICIPALITY],
+  [ConsentPurpose.OTHER]: Object.values(OrganisationKind),
+};
+
 /**
  * Records the resident's consent inside the caller's transaction (with its CREATE audit row);
  * an identical active consent is returned as is (no duplicates).
@@ -50,7 +61,13 @@ export async function grantConsent(
   em: EntityManager,
   c: { resident: Resident; recipient: Organisation; purpose: ConsentPurpose; grantedAt: Date; recordedBy: string },
 ): Promise<Consent> {
-  const { resident, recipient, purpose, grantedAt } = c;
+  const { resident, purpose, grantedAt } = c;
+  refuseIfAnonymised(resident);
+  // A caller may hand over a reference (the volunteer's organisation): its kind is needed here.
+  const recipient = wrap(c.recipient).isInitialized() ? c.recipient : await em.findOneOrFail(Organisation, c.recipient.id);
+  if (!RECIPIENT_KINDS[purpose].includes(recipient.kind)) {
+    throw new BadInputError('recipientId', `a ${purpose} consent is for ${RECIPIENT_KINDS[purpose].join(' or ')} organisations, not for ${recipient.kind}`);
+  }
   const existing = await em.findOne(Consent, { resident, recipient, purpose, revokedAt: null });
   if (existing) return existing;
   const consent = em.create(Consent, { resident, team: resident.team, recipient, purpose, grantedAt, recordedBy: em.getReference(Staff, c.recordedBy) });

@@ -3,16 +3,16 @@ import { ArrayMaxSize, MaxLength } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
+import { sql } from '../../db/sql.js';
+import type { AuditedType } from '../audit/audit-trail.js';
 import { isUuid, notFound, scope } from '../../permissions/scope.js';
 import { AccessAction, CaseStatus } from '../common/enums.js';
-import { BadInputError } from '../common/errors.js';
+import { BadInputError, ConflictError } from '../common/errors.js';
 import { DateScalar } from '../common/scalars.js';
 import * as v from '../common/validation.js';
 import { Case } from '../case/case.entity.js';
-import { ZrmAssessment } from '../case/zrm-assessment.entity.js';
 import { Consent } from '../consent/consent.entity.js';
 import { Referral } from '../referral/referral.entity.js';
-import { InformalCareRequest } from '../informal-care/informal-care.entity.js';
 import { Household } from './household.entity.js';
 import { Resident } from './resident.entity.js';
 import { encryptBsn, hashBsn, isValidBsn, normaliseBsn } from './bsn.js';
@@ -72,6 +72,7 @@ export async function correctResident(ctx: Context, input: CorrectResidentInput)
     if (!isUuid(input.residentId)) throw notFound(ctx, 'Resident', input.residentId);
     const resident = await em.findOne(Resident, { $and: [{ id: input.residentId }, scope(ctx).residents()] });
     if (!resident) throw notFound(ctx, 'Resident', input.residentId);
+    refuseIfAnonymised(resident);
     const changed: string[] = [];
     const set = <K extends 'givenName' | 'familyName' | 'birthDate' | 'phone' | 'languages'>(key: K, value: Resident[K]) => {
       if (JSON.stringify(resident[key]) !== JSON.stringify(value)) {
@@ -108,7 +109,11 @@ export async function correctResident(ctx: Context, input: CorrectResidentInput)
  * Erasure (AVG art. 17) within legal retention: while the household has an open case, or
  * one closed less than RETENTION_YEARS ago, the case file must be kept (Wmo) and the
  * resident is anonymised instead: names, BSN, phone and languages go; the birth year stays
- * for the statistics. Otherwise the resident is deleted (and an empty household with it).
+ * for the statistics. Otherwise the resident is deleted; when they were the household's last
+ * resident, its expired case files and the household go too.
+ * Either way the resident's consents end, and the referrals about them lose the partner's copy
+ * of who they are (the subject). Every object changed gets its UPDATE audit row. Erasing an
+ * anonymised resident again changes nothing.
  */
 export async function eraseResident(ctx: Context, residentId: string, now = new Date()): Promise<ErasureResult> {
   return inTransaction(ctx.em, async (em) => {
@@ -116,38 +121,71 @@ export async function eraseResident(ctx: Context, residentId: string, now = new 
     const resident = await em.findOne(Resident, { $and: [{ id: residentId }, scope(ctx).residents()] });
     if (!resident) throw notFound(ctx, 'Resident', residentId);
     const household = resident.household;
+    if (resident.anonymisedAt) {
+      ctx.audit.read('Resident', resident.id, household.id);
+      return { residentId, outcome: 'ANONYMISED', reason: `Already anonymised on ${resident.anonymisedAt.toISOString().slice(0, 10)}: nothing left to erase while the case must be kept.` };
+    }
     const cutoff = new Date(now);
     cutoff.setUTCFullYear(cutoff.getUTCFullYear() - RETENTION_YEARS);
     const retained = await em.count(Case, {
       household,
       $or: [{ status: { $ne: CaseStatus.CLOSED } }, { closedAt: { $gte: cutoff } }],
     });
-    await em.nativeUpdate(Consent, { resident, revokedAt: null }, { revokedAt: now });
+    const audit = (type: AuditedType, id: string, erasure: string) =>
+      ctx.audit.writeInTransaction(em, AccessAction.UPDATE, type, id, household.id, { erasure });
+    for (const consent of await em.find(Consent, { resident, revokedAt: null })) {
+      consent.revokedAt = now;
+      audit('Consent', consent.id, 'REVOKED');
+    }
+    for (const { id } of await anonymiseReferralSubjects(em, resident.id)) audit('Referral', id, 'SUBJECT_ANONYMISED');
     if (retained > 0) {
       anonymise(resident, now);
-      await anonymiseHouseholdIfEmpty(em, household.id, now);
-      ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Resident', resident.id, household.id, { erasure: 'ANONYMISED' });
+      audit('Resident', resident.id, 'ANONYMISED');
+      if (await anonymiseHouseholdIfEmpty(em, household.id, now)) audit('Household', household.id, 'ANONYMISED');
       return {
         residentId,
         outcome: 'ANONYMISED',
         reason: `The household has a case that must be kept for ${RETENTION_YEARS} years after closing (Wmo): personal data were anonymised.`,
       };
     }
-    await em.nativeUpdate(ZrmAssessment, { resident }, { resident: null });
-    await em.nativeUpdate(Referral, { resident }, { resident: null });
-    await em.nativeUpdate(InformalCareRequest, { resident }, { resident: null });
+    // What stays of the household's file no longer points at the deleted resident.
+    for (const [type, table] of UNLINKED_ON_DELETE) {
+      const unlinked = await sql<{ id: string }>(em, `update ${table} set resident_id = null where resident_id = ? returning id`, [resident.id]);
+      for (const { id } of unlinked) audit(type, id, 'UNLINKED');
+    }
+    await em.flush();
     await em.nativeDelete(Consent, { resident });
-    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Resident', resident.id, household.id, { erasure: 'DELETED' });
+    audit('Resident', resident.id, 'DELETED');
     em.remove(resident);
     await em.flush();
     const left = await em.count(Resident, { household });
-    const cases = await em.count(Case, { household });
-    if (left === 0 && cases === 0) {
+    if (left === 0) {
+      // Nobody is left whom the household's file concerns, and none of its cases has to be kept
+      // (else this would have anonymised): the expired case files go with the last resident.
+      for (const { id } of await deleteExpiredCaseFiles(em, household.id)) audit('Case', id, 'DELETED');
       await em.nativeUpdate(Referral, { household }, { household: null });
       await em.nativeDelete(Household, { id: household.id });
+      audit('Household', household.id, 'DELETED');
+    } else if (await anonymiseHouseholdIfEmpty(em, household.id, now)) {
+      audit('Household', household.id, 'ANONYMISED');
     }
     return { residentId, outcome: 'DELETED', reason: 'No case of this household has to be kept any more: the data were deleted.' };
   });
+}
+
+/** The objects that keep a resident's id and outlive the resident's deletion: type and table. */
+const UNLINKED_ON_DELETE = [
+  ['ZrmAssessment', 'zrm_assessment'],
+  ['Referral', 'referral'],
+  ['InformalCareRequest', 'informal_care_request'],
+] as const satisfies readonly (readonly [AuditedType, string])[];
+
+/**
+ * An anonymised resident stays anonymous: writing a name, phone or BSN back, or a consent that
+ * would disclose to a partner again, would undo the erasure.
+ */
+export function refuseIfAnonymised(r: Resident): void {
+  if (r.anonymisedAt) throw new ConflictError('This resident was anonymised on an erasure request: their data cannot be written again.');
 }
 
 function anonymise(r: Resident, now: Date) {
@@ -162,17 +200,65 @@ function anonymise(r: Resident, now: Date) {
   r.anonymisedAt = now;
 }
 
-/** When nobody identifiable is left, the address goes too; the postcode area stays for routing and statistics. */
-async function anonymiseHouseholdIfEmpty(em: EntityManager, householdId: string, now: Date) {
+/**
+ * The referrals about the resident keep the partner's copy of the subject (name, birth date,
+ * address, phone, BSN): it goes as the resident's own data do; the birth year and postcode
+ * area stay for routing and statistics. Returns the referrals changed.
+ */
+async function anonymiseReferralSubjects(em: EntityManager, residentId: string): Promise<{ id: string }[]> {
+  return sql<{ id: string }>(
+    em,
+    `update referral set
+       subject_given_name = ?, subject_family_name = ?,
+       subject_birth_date = date_trunc('year', subject_birth_date)::date,
+       subject_postcode = left(subject_postcode, 4) || 'XX', subject_house_number = '-',
+       subject_phone = null, subject_bsn_encrypted = null, subject_bsn_hash = null,
+       version = version + 1
+     where resident_id = ?
+     returning id`,
+    [ANONYMISED, ANONYMISED, residentId],
+  );
+}
+
+/**
+ * Deletes the household's cases with everything that hangs off them (notes, goals, ZRM,
+ * allocations, feedback, worker-change and flex records, informal-care requests, discussions,
+ * matches and check-ins). Only for a household none of whose cases must be kept any more. The
+ * referrals stay, without their case and with their subject already anonymised (the partner's
+ * record of what it sent); the report's rollups follow through their triggers. Returns the
+ * cases deleted.
+ */
+async function deleteExpiredCaseFiles(em: EntityManager, householdId: string): Promise<{ id: string }[]> {
+  const cases = await sql<{ id: string }>(em, 'select id from "case" where household_id = ?', [householdId]);
+  if (!cases.length) return [];
+  const ids = [cases.map((c) => c.id)];
+  const requests = 'select id from informal_care_request where case_id = any(?::uuid[])';
+  await sql(em, `delete from match_check_in where match_id in (select id from volunteer_match where request_id in (${requests}))`, ids);
+  await sql(em, `delete from volunteer_match where request_id in (${requests})`, ids);
+  for (const table of ['informal_care_request', 'case_discussion', 'flex_assignment', 'zrm_assessment', 'worker_change_request', 'care_allocation', 'case_note', 'goal', 'feedback']) {
+    await sql(em, `delete from ${table} where case_id = any(?::uuid[])`, ids);
+  }
+  await sql(em, 'update referral set case_id = null where case_id = any(?::uuid[])', ids);
+  await sql(em, 'delete from "case" where id = any(?::uuid[])', ids);
+  return cases;
+}
+
+/**
+ * When nobody identifiable is left, the address goes too; the postcode area stays for routing
+ * and statistics. Whether it did.
+ */
+async function anonymiseHouseholdIfEmpty(em: EntityManager, householdId: string, now: Date): Promise<boolean> {
   await em.flush();
   const identifiable = await em.count(Resident, { household: householdId, anonymisedAt: null });
-  if (identifiable > 0) return;
+  if (identifiable > 0) return false;
   const household = await em.findOneOrFail(Household, householdId);
+  if (household.anonymisedAt) return false;
   household.street = ANONYMISED;
   household.houseNumber = '-';
   household.houseNumberAddition = null;
   household.postcode = `${household.postcode.slice(0, 4)}XX`;
   household.anonymisedAt = now;
+  return true;
 }
 
 @Resolver()

@@ -56,13 +56,12 @@ export async function dueCheckIns(ctx: Context, now = new Date()): Promise<DueCh
   if (viewer.memberTeamIds.size === 0) return [];
   const rows = await dueCheckInRows(ctx.em, now, [...viewer.memberTeamIds]);
   if (rows.length === 0) return [];
-  const matches = await ctx.em.find(VolunteerMatch, { id: { $in: rows.map((r) => r.match_id) } });
+  const matches = await ctx.em.find(VolunteerMatch, { id: { $in: rows.map((r) => r.match_id) } }, { populate: ['request'] });
+  await auditMatchReads(ctx, matches);
   const byId = new Map(matches.map((m) => [m.id, m]));
   return rows.flatMap((r) => {
     const match = byId.get(r.match_id);
-    if (!match) return [];
-    ctx.audit.read('VolunteerMatch', match.id, null);
-    return [{ match, dueAt: r.due_at }];
+    return match ? [{ match, dueAt: r.due_at }] : [];
   });
 }
 
@@ -93,4 +92,14 @@ export async function enqueueDueCheckInReminders(em: EntityManager, now = new Da
     return inserted.length;
   });
   return { queued, due: rows.length };
+}
+
+/**
+ * READ rows for matches, each with its resident's household (through the request's case), so
+ * that volunteers' and ambassadors' reads show in the resident's access report. The matches'
+ * requests must be loaded.
+ */
+export async function auditMatchReads(ctx: Context, matches: readonly VolunteerMatch[]): Promise<void> {
+  const households = await Promise.all(matches.map((m) => ctx.loaders.householdIdOfCase.load(m.request.case.id)));
+  matches.forEach((m, i) => ctx.audit.read('VolunteerMatch', m.id, households[i] ?? null));
 }

@@ -8,6 +8,7 @@ import { keysetPage } from '../common/pagination.js';
 import { Volunteer } from './volunteer.entity.js';
 import { InformalCareRequest, VolunteerMatch } from './informal-care.entity.js';
 import { InformalCareRequestFilter, PostcodeArea, PseudonymousResident } from './informal-care.views.js';
+import { auditMatchReads } from './check-ins.js';
 
 export const { Connection: InformalCareRequestConnection, Edge: InformalCareRequestEdge } = makeConnection(
   InformalCareRequest,
@@ -93,7 +94,7 @@ export class VolunteerMatchResolver {
       { volunteer: viewer.volunteerId ?? NO_ID },
       { orderBy: { proposedAt: 'desc', id: 'desc' }, populate: ['request'] },
     );
-    for (const m of matches) ctx.audit.read('VolunteerMatch', m.id, null);
+    await auditMatchReads(ctx, matches);
     return matches;
   }
 
