@@ -85,6 +85,28 @@ export function createRequestContext(opts: {
 }
 
 /**
+ * PostgreSQL text cannot hold a NUL character: a string with one would fail at the database as
+ * an internal error (whose message, outside production, quotes the statement's values). Refused
+ * up front for every operation, in variables and in literals alike.
+ */
+function noNulInputPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request }) {
+          const inVariables = request.variables !== undefined && JSON.stringify(request.variables).includes('\\u0000');
+          // In the document: a raw NUL, or a string literal's escape of one.
+          const inDocument = request.query !== undefined && (request.query.includes('\u0000') || /\\u0000|\\u\{0+\}/i.test(request.query));
+          if (inVariables || inDocument) {
+            throw new GraphQLError('Input must not contain NUL characters (U+0000).', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
  * graphql-js suggests names in some messages graphql-armor's mask does not catch (enum values:
  * 'Did you mean the enum value "X"?'); with introspection off they would map the schema.
  */
@@ -161,6 +183,7 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<Context>[]),
       noSuggestionsPlugin(),
+      noNulInputPlugin(),
       auditPlugin(),
       ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),

@@ -3,7 +3,7 @@ import { LockMode, type EntityClass } from '@mikro-orm/core';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { assertTeamInScope, isUuid, notFound, requireViewer, scope, scopedTeamIds } from '../../permissions/scope.js';
-import { AccessAction, CareDecision, CaseStatus, ReferralStatus, Role, ZrmKind } from '../common/enums.js';
+import { AccessAction, CareDecision, CaseStatus, OrganisationKind, ReferralStatus, Role, ZrmKind } from '../common/enums.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
@@ -18,6 +18,9 @@ import { Resident } from '../household/resident.entity.js';
 import { Staff } from '../staff/staff.entity.js';
 import { Organisation } from '../organisation/organisation.entity.js';
 import { Referral } from '../referral/referral.entity.js';
+import { refuseIfFinal } from '../referral/referral.service.js';
+import { REFERRAL_STATUS_CHANGED } from '../referral/referral-intake.js';
+import { writeOutbox } from '../../jobs/outbox.js';
 import { Case } from './case.entity.js';
 import { Goal } from './goal.entity.js';
 import { CaseNote } from './case-note.entity.js';
@@ -257,12 +260,17 @@ export async function openCase(ctx: Context, input: OpenCaseInput): Promise<Case
       const referral = await em.findOne(Referral, { id: input.referralId, team: { $in: scopedTeamIds(ctx) } });
       if (!referral) throw notFound(ctx, 'Referral', input.referralId);
       if (referral.case) throw new ConflictError('This referral is already linked to a case.');
+      refuseIfFinal(referral);
       if (referral.household && referral.household.id !== household.id) {
         throw new BadInputError('referralId', 'the referral is linked to another household');
       }
       referral.case = c;
       referral.household = household;
-      if (referral.status === ReferralStatus.RECEIVED) referral.status = ReferralStatus.TRIAGED;
+      if (referral.status === ReferralStatus.RECEIVED) {
+        referral.status = ReferralStatus.TRIAGED;
+        // Like every status change, the sender's system hears of it (DESIGN.md 5).
+        writeOutbox(em, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
+      }
       ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', referral.id, household.id, { linkedCase: c.id });
     }
     ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Case', c.id, household.id);
@@ -433,6 +441,7 @@ export async function recordCareAllocation(ctx: Context, input: RecordCareAlloca
       if (!isUuid(input.providerId)) throw new BadInputError('providerId', 'is not a valid id');
       provider = await em.findOne(Organisation, input.providerId);
       if (!provider) throw new BadInputError('providerId', 'no such organisation');
+      if (provider.kind !== OrganisationKind.CARE_PROVIDER) throw new BadInputError('providerId', 'must be a care provider');
     }
     const allocation = em.create(CareAllocation, {
       case: c,

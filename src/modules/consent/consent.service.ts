@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { wrap } from '@mikro-orm/core';
+import { LockMode, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -68,6 +68,8 @@ export async function grantConsent(
   if (!RECIPIENT_KINDS[purpose].includes(recipient.kind)) {
     throw new BadInputError('recipientId', `a ${purpose} consent is for ${RECIPIENT_KINDS[purpose].join(' or ')} organisations, not for ${recipient.kind}`);
   }
+  // The resident row is locked so that identical consents recorded at once are not both created.
+  await em.lock(resident, LockMode.PESSIMISTIC_WRITE);
   const existing = await em.findOne(Consent, { resident, recipient, purpose, revokedAt: null });
   if (existing) return existing;
   const consent = em.create(Consent, { resident, team: resident.team, recipient, purpose, grantedAt, recordedBy: em.getReference(Staff, c.recordedBy) });

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { LockMode } from '@mikro-orm/core';
 import { MaxLength } from 'class-validator';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -87,7 +88,8 @@ export async function resolveFeedback(
   if (status === FeedbackStatus.OPEN) throw new BadInputError('status', 'must be RESOLVED, UNFOUNDED or ESCALATED');
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(id)) throw notFound(ctx, 'Feedback', id);
-    const feedback = await em.findOne(Feedback, { id, team: { $in: scopedTeamIds(ctx) } });
+    // Locked: two leads deciding at once must not both be told their decision stands.
+    const feedback = await em.findOne(Feedback, { id, team: { $in: scopedTeamIds(ctx) } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!feedback) throw notFound(ctx, 'Feedback', id);
     if (!FEEDBACK_NEXT[feedback.status].includes(status)) {
       throw new ConflictError(`Cannot move feedback from ${feedback.status} to ${status}.`);
@@ -105,7 +107,8 @@ export async function requestWorkerChange(ctx: Context, input: RequestWorkerChan
   const reason = v.text('reason', input.reason, { max: 2000 });
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.caseId)) throw notFound(ctx, 'Case', input.caseId);
-    const c = await em.findOne(Case, { $and: [{ id: input.caseId }, scope(ctx).cases()] });
+    // The case row is locked so that two requests at once cannot both find none pending.
+    const c = await em.findOne(Case, { $and: [{ id: input.caseId }, scope(ctx).cases()] }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!c) throw notFound(ctx, 'Case', input.caseId);
     if (c.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: no worker change can be requested.');
     let toTeam: Team | null = null;
@@ -135,7 +138,7 @@ export async function decideWorkerChange(ctx: Context, id: string, grant: boolea
   const viewer = requireViewer(ctx);
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(id)) throw notFound(ctx, 'WorkerChangeRequest', id);
-    const request = await em.findOne(WorkerChangeRequest, { id, team: { $in: scopedTeamIds(ctx) } });
+    const request = await em.findOne(WorkerChangeRequest, { id, team: { $in: scopedTeamIds(ctx) } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!request) throw notFound(ctx, 'WorkerChangeRequest', id);
     if (request.status !== WorkerChangeStatus.REQUESTED) throw new ConflictError('This request has already been decided.');
     request.status = grant ? WorkerChangeStatus.GRANTED : WorkerChangeStatus.REFUSED;

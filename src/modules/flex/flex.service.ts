@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -32,7 +33,8 @@ export async function assignFlexWorker(ctx: Context, input: AssignFlexWorkerInpu
   if (!isValidDateString(input.until)) throw new BadInputError('until', 'must be a date YYYY-MM-DD');
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.caseId)) throw notFound(ctx, 'Case', input.caseId);
-    const c = await em.findOne(Case, { id: input.caseId });
+    // The case row is locked so that two assignments at once cannot both find none existing.
+    const c = await em.findOne(Case, { id: input.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     // A lead only for the own teams; anything else answers like a missing case.
     if (!c || (viewer.role === Role.TEAM_LEAD && !viewer.teamIds.has(c.team.id))) throw notFound(ctx, 'Case', input.caseId);
     if (c.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: no flex worker can be assigned.');

@@ -169,6 +169,12 @@ export async function recordCaseDiscussion(ctx: Context, input: RecordCaseDiscus
 
 // --- matches -------------------------------------------------------------------------------
 
+/** A closed case takes no new informal care: no proposal, no activation (and so no phone, no consent). */
+async function assertCaseOpen(em: EntityManager, request: InformalCareRequest): Promise<void> {
+  const [row] = await em.execute<{ status: string }[]>('select status from "case" where id = ?', [request.case.id]);
+  if (row?.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: it takes no new informal care.');
+}
+
 async function householdOfRequest(em: EntityManager, request: InformalCareRequest): Promise<string | null> {
   const [row] = await em.execute<{ household_id: string }[]>('select household_id from "case" where id = ?', [request.case.id]);
   return row?.household_id ?? null;
@@ -182,6 +188,7 @@ export async function proposeMatch(ctx: Context, requestId: string, volunteerId:
     if (!isUuid(requestId)) throw notFound(ctx, 'InformalCareRequest', requestId);
     const request = await em.findOne(InformalCareRequest, { id: requestId, team: { $in: [...viewer.memberTeamIds] } });
     if (!request) throw notFound(ctx, 'InformalCareRequest', requestId);
+    await assertCaseOpen(em, request);
     if (request.status !== InformalCareRequestStatus.OPEN) {
       throw new ConflictError(`The request is ${request.status}: only an OPEN request gets new proposals.`);
     }
@@ -265,6 +272,7 @@ export async function activateMatch(ctx: Context, id: string, startedAt?: Date |
   return inTransaction(ctx.em, async (em) => {
     const match = await matchForUpdate(ctx, em, id, 'team');
     assertStatus(match, [MatchStatus.ACCEPTED], 'activate');
+    await assertCaseOpen(em, match.request);
     v.notBefore('startedAt', at, match.respondedAt ?? match.proposedAt, 'the volunteer accepted');
     match.status = MatchStatus.ACTIVE;
     match.startedAt = at;

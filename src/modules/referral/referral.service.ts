@@ -3,7 +3,7 @@ import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { assertTeamInScope, isUuid, notFound, requireViewer, scope } from '../../permissions/scope.js';
-import { AccessAction, ReferralStatus, Role } from '../common/enums.js';
+import { AccessAction, CaseStatus, ReferralStatus, Role } from '../common/enums.js';
 import { BadInputError, ConflictError, ForbiddenError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import type { ConnectionShape } from '../common/connection.js';
@@ -80,6 +80,10 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
     const s = scope(ctx);
     const referral = await em.findOne(Referral, { $and: [{ id: input.referralId }, s.referrals()] });
     if (!referral) throw notFound(ctx, 'Referral', input.referralId);
+    refuseIfFinal(referral);
+    if (input.contactAttempt && input.contactAttempt.at < referral.receivedAt) {
+      throw new BadInputError('contactAttempt.at', 'is before the referral was received');
+    }
     if (input.status !== referral.status || input.status === ReferralStatus.CONTACT_ATTEMPTED) {
       if (!NEXT[referral.status].includes(input.status)) {
         throw new ConflictError(`Cannot move a referral from ${referral.status} to ${input.status}.`);
@@ -111,8 +115,10 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
       const matched = await em.findOne(Resident, referral.resident.id);
       if (!matched || matched.household.id !== referral.household.id) referral.resident = null;
     }
-    if (input.status === ReferralStatus.IN_CARE && !referral.case) {
-      throw new BadInputError('caseId', 'IN_CARE needs the case the resident is in care with');
+    if (input.status === ReferralStatus.IN_CARE) {
+      if (!referral.case) throw new BadInputError('caseId', 'IN_CARE needs the case the resident is in care with');
+      const c = await em.findOneOrFail(Case, referral.case.id);
+      if (c.status === CaseStatus.CLOSED) throw new BadInputError('caseId', 'the case is closed: the resident is not in care there');
     }
     if (input.contactAttempt) {
       em.create(ContactAttempt, {
@@ -132,6 +138,13 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
     if (changed) writeOutbox(em, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
     return referral;
   });
+}
+
+/** A closed or withdrawn referral is final: no status, link or attempt changes any more. */
+export function refuseIfFinal(referral: Referral): void {
+  if (referral.status === ReferralStatus.CLOSED || referral.status === ReferralStatus.CANCELLED) {
+    throw new ConflictError(`The referral is ${referral.status}: it can no longer be changed.`);
+  }
 }
 
 /** Statuses from which the sender may still withdraw a referral. */
