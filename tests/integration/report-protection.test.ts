@@ -148,6 +148,32 @@ describe('every team\'s figures (the pattern\'s input)', () => {
   });
 });
 
+describe('the cached per-team answers', () => {
+  it('a repeated answer is the cached one; after a change the figures are read again, never stale', async () => {
+    const q = '2015-04-01';
+    const first = await loadFiguresPerTeam(hub.em(), q, 'fast');
+    expect(await loadFiguresPerTeam(hub.em(), q, 'fast')).toBe(first);
+    const em = hub.em();
+    const team = teams[0]!;
+    const before = Number(first.teams.get(team.id)!.sources.find((x) => x.k === ReferralSource.GP)?.n ?? 0);
+    const { household } = buildHousehold(em, { rng: new Rng(99), team });
+    const c = em.create(Case, {
+      household, team, status: CaseStatus.ACTIVE, referralSource: ReferralSource.GP, reason: 'cache probe',
+      registeredAt: day('2015-04-02'), firstContactAt: day('2015-04-03'), startedAt: day('2015-04-10'), coordinator: lead,
+    });
+    await em.flush();
+    const after = await loadFiguresPerTeam(hub.em(), q, 'fast');
+    expect(after).not.toBe(first);
+    expect(Number(after.teams.get(team.id)!.sources.find((x) => x.k === ReferralSource.GP)?.n ?? 0)).toBe(before + 1);
+    const raw = await loadFiguresPerTeam(hub.em(), q, 'raw');
+    const opts = { period: '2015-Q2', teamIds: [team.id], suppressTeams: false, suppressAll: false };
+    expect(assembleReport(after.teams.get(team.id)!, opts)).toEqual(assembleReport(raw.teams.get(team.id)!, opts));
+    // Put the data back as the other tests expect it.
+    await hub.em().nativeDelete(Case, { id: c.id });
+    expect(Number((await loadFiguresPerTeam(hub.em(), q, 'fast')).teams.get(team.id)!.sources.find((x) => x.k === ReferralSource.GP)?.n ?? 0)).toBe(before);
+  });
+});
+
 describe("the analyst's answers", () => {
   it('city-wide: no team column gives a hidden count back as the city total minus the shown teams', async () => {
     const city = await report();
