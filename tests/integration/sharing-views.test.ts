@@ -521,6 +521,19 @@ describe("residents' rights", () => {
     for (const value of ['Fout', 'Goed', '111222333', '2333']) expect(JSON.stringify(rows[0]!.detail)).not.toContain(value);
   });
 
+  it('a resident anonymised while the case had to be kept is deleted on a new request once the retention has run out', async () => {
+    const em = hub.em();
+    const h = buildHousehold(em, { team: teamA, postcode: '3901LM', members: [{ givenName: 'Geanonimiseerd', familyName: 'Geanonimiseerd' }] });
+    h.residents[0]!.anonymisedAt = new Date(Date.now() - 10 * 365 * 86400000);
+    buildCase(em, { household: h.household, status: CaseStatus.CLOSED, closedAt: new Date(Date.now() - 16 * 365 * 86400000), registeredAt: new Date(Date.now() - 17 * 365 * 86400000) });
+    await em.flush();
+    const res = await hub.gql('mutation($id: ID!) { eraseResident(residentId: $id) { outcome } }', { id: h.residents[0]!.id }, tokens.lead);
+    expect(res.data?.eraseResident.outcome).toBe('DELETED');
+    expect(await hub.em().count(Resident, { id: h.residents[0]!.id })).toBe(0);
+    expect(await hub.em().count(Case, { household: h.household.id })).toBe(0);
+    expect(await hub.em().count(Household, { id: h.household.id })).toBe(0);
+  });
+
   it('erasure anonymises while a case must be kept (Wmo), and deletes when none is', async () => {
     const em = hub.em();
     const kept = buildHousehold(em, { team: teamA, postcode: '3901GH', members: [{ givenName: 'Bewaard', familyName: 'Dossier', phone: '06-12121212' }] });

@@ -121,16 +121,18 @@ export async function eraseResident(ctx: Context, residentId: string, now = new 
     const resident = await em.findOne(Resident, { $and: [{ id: residentId }, scope(ctx).residents()] });
     if (!resident) throw notFound(ctx, 'Resident', residentId);
     const household = resident.household;
-    if (resident.anonymisedAt) {
-      ctx.audit.read('Resident', resident.id, household.id);
-      return { residentId, outcome: 'ANONYMISED', reason: `Already anonymised on ${resident.anonymisedAt.toISOString().slice(0, 10)}: nothing left to erase while the case must be kept.` };
-    }
     const cutoff = new Date(now);
     cutoff.setUTCFullYear(cutoff.getUTCFullYear() - RETENTION_YEARS);
     const retained = await em.count(Case, {
       household,
       $or: [{ status: { $ne: CaseStatus.CLOSED } }, { closedAt: { $gte: cutoff } }],
     });
+    // Anonymised before and still to be kept: nothing left to do. (Once the retention has run
+    // out, a new request deletes, as for anyone else.)
+    if (resident.anonymisedAt && retained > 0) {
+      ctx.audit.read('Resident', resident.id, household.id);
+      return { residentId, outcome: 'ANONYMISED', reason: `Already anonymised on ${resident.anonymisedAt.toISOString().slice(0, 10)}: nothing left to erase while the case must be kept.` };
+    }
     const audit = (type: AuditedType, id: string, erasure: string) =>
       ctx.audit.writeInTransaction(em, AccessAction.UPDATE, type, id, household.id, { erasure });
     for (const consent of await em.find(Consent, { resident, revokedAt: null })) {
