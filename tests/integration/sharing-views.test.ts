@@ -30,6 +30,7 @@ import type { Team } from '../../src/modules/team/team.entity.js';
 import { Staff } from '../../src/modules/staff/staff.entity.js';
 import { Organisation } from '../../src/modules/organisation/organisation.entity.js';
 import { Referral } from '../../src/modules/referral/referral.entity.js';
+import { hashBsn } from '../../src/modules/household/bsn.js';
 
 let hub: TestHub;
 let teamA: Team;
@@ -519,6 +520,24 @@ describe("residents' rights", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.detail).toEqual({ correction: { changed: ['familyName', 'bsn'] } });
     for (const value of ['Fout', 'Goed', '111222333', '2333']) expect(JSON.stringify(rows[0]!.detail)).not.toContain(value);
+  });
+
+  it('erasure also anonymises the unmatched referrals that carry the resident’s BSN in their team, not another team’s', async () => {
+    const em = hub.em();
+    const bsn = '123456782';
+    const key = hub.config.BSN_KEY;
+    const h = buildHousehold(em, { team: teamA, postcode: '3901NP', members: [{ givenName: 'Onbekoppeld', familyName: 'Verwezen', bsn }], bsnKey: key });
+    buildCase(em, { household: h.household, status: CaseStatus.ACTIVE });
+    const own = buildReferral(em, { from: gp, team: teamA, subjectGivenName: 'Onbekoppeld', subjectBsn: bsn, bsnKey: key });
+    const other = buildReferral(em, { from: gp, team: teamB, subjectGivenName: 'Onbekoppeld', subjectBsn: bsn, bsnKey: key });
+    own.subjectBsnHash = other.subjectBsnHash = hashBsn(bsn, key);
+    await em.flush();
+    const res = await hub.gql('mutation($id: ID!) { eraseResident(residentId: $id) { outcome } }', { id: h.residents[0]!.id }, tokens.lead);
+    expect(res.data?.eraseResident.outcome).toBe('ANONYMISED');
+    const after = async (id: string) => (await hub.em().findOneOrFail(Referral, id));
+    expect((await after(own.id)).subjectGivenName).toBe('Geanonimiseerd');
+    expect((await after(own.id)).subjectBsnHash).toBeNull();
+    expect((await after(other.id)).subjectGivenName).toBe('Onbekoppeld');
   });
 
   it('a resident anonymised while the case had to be kept is deleted on a new request once the retention has run out', async () => {

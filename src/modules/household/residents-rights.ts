@@ -139,7 +139,7 @@ export async function eraseResident(ctx: Context, residentId: string, now = new 
       consent.revokedAt = now;
       audit('Consent', consent.id, 'REVOKED');
     }
-    for (const { id } of await anonymiseReferralSubjects(em, resident.id)) audit('Referral', id, 'SUBJECT_ANONYMISED');
+    for (const { id } of await anonymiseReferralSubjects(em, resident)) audit('Referral', id, 'SUBJECT_ANONYMISED');
     if (retained > 0) {
       anonymise(resident, now);
       audit('Resident', resident.id, 'ANONYMISED');
@@ -205,9 +205,10 @@ function anonymise(r: Resident, now: Date) {
 /**
  * The referrals about the resident keep the partner's copy of the subject (name, birth date,
  * address, phone, BSN): it goes as the resident's own data do; the birth year and postcode
- * area stay for routing and statistics. Returns the referrals changed.
+ * area stay for routing and statistics. "About the resident": matched to them, or, in their
+ * team, sent with their BSN but never matched. Returns the referrals changed.
  */
-async function anonymiseReferralSubjects(em: EntityManager, residentId: string): Promise<{ id: string }[]> {
+async function anonymiseReferralSubjects(em: EntityManager, resident: Resident): Promise<{ id: string }[]> {
   return sql<{ id: string }>(
     em,
     `update referral set
@@ -216,9 +217,9 @@ async function anonymiseReferralSubjects(em: EntityManager, residentId: string):
        subject_postcode = left(subject_postcode, 4) || 'XX', subject_house_number = '-',
        subject_phone = null, subject_bsn_encrypted = null, subject_bsn_hash = null,
        version = version + 1
-     where resident_id = ?
+     where resident_id = ? or (team_id = ? and subject_bsn_hash = ?)
      returning id`,
-    [ANONYMISED, ANONYMISED, residentId],
+    [ANONYMISED, ANONYMISED, resident.id, resident.team.id, resident.bsnHash ?? null],
   );
 }
 
