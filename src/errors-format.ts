@@ -26,26 +26,49 @@ function describeValidation(errors: ValidationErrorShape[], prefix = ''): string
 /**
  * graphql-js quotes the client's value in its input messages — 'Variable "$i" got invalid value
  * "1961-13-45" at "i.birthDate"; …', 'Expected value of type "Date", found "…"', 'String cannot
- * represent a non string value: 111222333' — and an input value may be personal data (a BSN, a
- * birth date, a name). The message keeps the variable, the path, the expected type and the
- * reason, without the value.
+ * represent a non string value: 111222333', 'DateTime cannot represent an invalid date-time-string
+ * …' — and an input value may be personal data (a BSN, a birth date, a name). The message is
+ * rebuilt from what is not the value: the variable, the path (graphql-js escapes every quote
+ * inside a printed value, so ' at "' marks the path), the expected type, and a fixed sentence
+ * per kind of reason; a reason of another kind becomes a generic one.
  */
 export function withoutInputValues(message: string): string {
   const variable = /^Variable "\$(\w+)" got invalid value [\s\S]*? at "(\1(?:[.[][^"]*)?)"; ([\s\S]*)$/.exec(message);
-  if (variable) return `Variable "$${variable[1]}" got an invalid value at "${variable[2]}"; ${withoutValueInReason(variable[3]!)}`;
-  const whole = /^Variable "\$(\w+)" got invalid value [\s\S]*?; ([\s\S]*)$/.exec(message);
-  if (whole) return `Variable "$${whole[1]}" got an invalid value; ${withoutValueInReason(whole[2]!)}`;
-  const literal = /^Expected value of type "([^"]+)", found [\s\S]*?(?:; ([\s\S]*))?$/.exec(message);
-  if (literal) return `Expected value of type "${literal[1]}"${literal[2] ? `; ${withoutValueInReason(literal[2])}` : '.'}`;
-  return withoutValueInReason(message);
+  if (variable) return `Variable "$${variable[1]}" got an invalid value at "${variable[2]}"; ${safeReason(variable[3]!)}`;
+  const whole = /^Variable "\$(\w+)" got invalid value /.exec(message);
+  if (whole) return `Variable "$${whole[1]}" got an invalid value; ${safeReason(lastReason(message))}`;
+  const literal = /^Expected value of type "([^"]+)", found /.exec(message);
+  if (literal) {
+    const reason = lastReason(message);
+    return `Expected value of type "${literal[1]}"${reason ? `; ${safeReason(reason)}` : '.'}`;
+  }
+  return VALUE_BEARING.test(message) ? safeReason(message) : message;
 }
 
-/** The reason part: graphql-js puts the value after a colon ('…non string value: 123') or quotes it first ('Value "X" does not exist…'). */
-function withoutValueInReason(reason: string): string {
-  return reason
-    .replace(/^(\w+ cannot represent [^:]*): [\s\S]*$/, '$1.')
-    .replace(/^Value [\s\S]*? does not exist in "([^"]+)" enum\.?/, 'Value does not exist in "$1" enum.')
-    .replace(/^Enum "([^"]+)" cannot represent non-enum value[\s\S]*$/, 'Enum "$1" cannot represent this value.');
+/** The reason after the value: the last '; ' that starts a reason of a known kind (empty: none). */
+function lastReason(message: string): string {
+  const m = /^[\s\S]*; ((?:Field "|Expected type "|\w+ cannot represent|Value |Enum "|Int |Float |Date must )[\s\S]*)$/.exec(message);
+  return m ? m[1]! : '';
+}
+
+/** Reasons that may carry the value. */
+const VALUE_BEARING = /^(?:\w+ cannot represent|Value [\s\S]* does not exist in|Enum "[^"]+" cannot represent)/;
+
+/** Our own scalars' reasons, which never carry the value (scalars.ts). */
+const OWN_REASONS = new Set(['Date must be a calendar date in the form YYYY-MM-DD', 'Date must be a string YYYY-MM-DD']);
+
+/** A fixed sentence for each kind of reason, naming only schema names. */
+function safeReason(reason: string): string {
+  if (!reason) return 'the value is not valid for its type.';
+  let m: RegExpExecArray | null;
+  if ((m = /^Field "(\w+)" of required type "([\w[\]!]+)" was not provided\./.exec(reason))) return `Field "${m[1]}" of required type "${m[2]}" was not provided.`;
+  if ((m = /^Field "(\w+)" is not defined by type "(\w+)"\./.exec(reason))) return `Field "${m[1]}" is not defined by type "${m[2]}".`;
+  if ((m = /^Expected type "([\w[\]!]+)"\.\s*([\s\S]*)$/.exec(reason))) return `Expected type "${m[1]}".${OWN_REASONS.has(m[2]!.trim()) ? ` ${m[2]!.trim()}` : ''}`;
+  if ((m = /^Value [\s\S]* does not exist in "(\w+)" enum/.exec(reason))) return `Value does not exist in "${m[1]}" enum.`;
+  if ((m = /^Enum "(\w+)" cannot represent/.exec(reason))) return `Enum "${m[1]}" cannot represent this value.`;
+  if ((m = /^(\w+) cannot represent/.exec(reason))) return `${m[1]} cannot represent this value.`;
+  if (OWN_REASONS.has(reason.trim())) return reason.trim();
+  return 'the value is not valid for its type.';
 }
 
 /**

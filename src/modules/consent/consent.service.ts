@@ -61,15 +61,17 @@ export async function grantConsent(
   em: EntityManager,
   c: { resident: Resident; recipient: Organisation; purpose: ConsentPurpose; grantedAt: Date; recordedBy: string },
 ): Promise<Consent> {
-  const { resident, purpose, grantedAt } = c;
+  const { purpose, grantedAt } = c;
+  // The resident row locked and read again, so that identical consents recorded at once are not
+  // both created, and an erasure that committed meanwhile is seen.
+  const resident = await em.findOne(Resident, c.resident.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!resident) throw notFound(ctx, 'Resident', c.resident.id);
   refuseIfAnonymised(resident);
   // A caller may hand over a reference (the volunteer's organisation): its kind is needed here.
   const recipient = wrap(c.recipient).isInitialized() ? c.recipient : await em.findOneOrFail(Organisation, c.recipient.id);
   if (!RECIPIENT_KINDS[purpose].includes(recipient.kind)) {
     throw new BadInputError('recipientId', `a ${purpose} consent is for ${RECIPIENT_KINDS[purpose].join(' or ')} organisations, not for ${recipient.kind}`);
   }
-  // The resident row is locked so that identical consents recorded at once are not both created.
-  await em.lock(resident, LockMode.PESSIMISTIC_WRITE);
   const existing = await em.findOne(Consent, { resident, recipient, purpose, revokedAt: null });
   if (existing) return existing;
   const consent = em.create(Consent, { resident, team: resident.team, recipient, purpose, grantedAt, recordedBy: em.getReference(Staff, c.recordedBy) });

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { LockMode } from '@mikro-orm/core';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
@@ -70,7 +71,8 @@ export class ErasureResult {
 export async function correctResident(ctx: Context, input: CorrectResidentInput): Promise<Resident> {
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.residentId)) throw notFound(ctx, 'Resident', input.residentId);
-    const resident = await em.findOne(Resident, { $and: [{ id: input.residentId }, scope(ctx).residents()] });
+    // Locked, so that an erasure committing meanwhile is seen (and not written over).
+    const resident = await em.findOne(Resident, { $and: [{ id: input.residentId }, scope(ctx).residents()] }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!resident) throw notFound(ctx, 'Resident', input.residentId);
     refuseIfAnonymised(resident);
     const changed: string[] = [];
@@ -118,14 +120,15 @@ export async function correctResident(ctx: Context, input: CorrectResidentInput)
 export async function eraseResident(ctx: Context, residentId: string, now = new Date()): Promise<ErasureResult> {
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(residentId)) throw notFound(ctx, 'Resident', residentId);
-    const resident = await em.findOne(Resident, { $and: [{ id: residentId }, scope(ctx).residents()] });
+    const resident = await em.findOne(Resident, { $and: [{ id: residentId }, scope(ctx).residents()] }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!resident) throw notFound(ctx, 'Resident', residentId);
     const household = resident.household;
     const cutoff = new Date(now);
     cutoff.setUTCFullYear(cutoff.getUTCFullYear() - RETENTION_YEARS);
     const retained = await em.count(Case, {
       household,
-      $or: [{ status: { $ne: CaseStatus.CLOSED } }, { closedAt: { $gte: cutoff } }],
+      // A closed case without a closing date (imported, legacy) counts as kept: unknown is not expired.
+      $or: [{ status: { $ne: CaseStatus.CLOSED } }, { closedAt: { $gte: cutoff } }, { closedAt: null }],
     });
     // Anonymised before and still to be kept: nothing left to do. (Once the retention has run
     // out, a new request deletes, as for anyone else.)
@@ -217,7 +220,7 @@ async function anonymiseReferralSubjects(em: EntityManager, resident: Resident):
        subject_postcode = left(subject_postcode, 4) || 'XX', subject_house_number = '-',
        subject_phone = null, subject_bsn_encrypted = null, subject_bsn_hash = null,
        version = version + 1
-     where resident_id = ? or (team_id = ? and subject_bsn_hash = ?)
+     where resident_id = ? or (resident_id is null and team_id = ? and subject_bsn_hash = ?)
      returning id`,
     [ANONYMISED, ANONYMISED, resident.id, resident.team.id, resident.bsnHash ?? null],
   );
@@ -225,8 +228,8 @@ async function anonymiseReferralSubjects(em: EntityManager, resident: Resident):
 
 /**
  * Deletes the household's cases with everything that hangs off them (notes, goals, ZRM,
- * allocations, feedback, worker-change and flex records, informal-care requests, discussions,
- * matches and check-ins). Only for a household none of whose cases must be kept any more. The
+ * allocations, worker-change and flex records, informal-care requests, discussions, matches and
+ * check-ins). Only for a household none of whose cases must be kept any more. The
  * referrals stay, without their case and with their subject already anonymised (the partner's
  * record of what it sent); the report's rollups follow through their triggers. Returns the
  * cases deleted.
@@ -238,9 +241,12 @@ async function deleteExpiredCaseFiles(em: EntityManager, householdId: string): P
   const requests = 'select id from informal_care_request where case_id = any(?::uuid[])';
   await sql(em, `delete from match_check_in where match_id in (select id from volunteer_match where request_id in (${requests}))`, ids);
   await sql(em, `delete from volunteer_match where request_id in (${requests})`, ids);
-  for (const table of ['informal_care_request', 'case_discussion', 'flex_assignment', 'zrm_assessment', 'worker_change_request', 'care_allocation', 'case_note', 'goal', 'feedback']) {
+  for (const table of ['informal_care_request', 'case_discussion', 'flex_assignment', 'zrm_assessment', 'worker_change_request', 'care_allocation', 'case_note', 'goal']) {
     await sql(em, `delete from ${table} where case_id = any(?::uuid[])`, ids);
   }
+  // Complaints and compliments outlive the case (their own record of the team's service, and
+  // the report's figures of their quarter): they only lose the link, as the foreign key says.
+  await sql(em, 'update feedback set case_id = null where case_id = any(?::uuid[])', ids);
   await sql(em, 'update referral set case_id = null where case_id = any(?::uuid[])', ids);
   await sql(em, 'delete from "case" where id = any(?::uuid[])', ids);
   return cases;
