@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError, type ErrorCode } from './modules/common/errors.js';
 import { logger } from './logger.js';
+import { DATE_REASONS } from './modules/common/scalars.js';
 
 const CLIENT_CODES = new Set<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT']);
 
@@ -54,8 +55,8 @@ function lastReason(message: string): string {
 /** Reasons that may carry the value. */
 const VALUE_BEARING = /^(?:\w+ cannot represent|Value [\s\S]* does not exist in|Enum "[^"]+" cannot represent)/;
 
-/** Our own scalars' reasons, which never carry the value (scalars.ts). */
-const OWN_REASONS = new Set(['Date must be a calendar date in the form YYYY-MM-DD', 'Date must be a string YYYY-MM-DD']);
+/** Our own scalars' reasons, which never carry the value. */
+const OWN_REASONS: ReadonlySet<string> = new Set(Object.values(DATE_REASONS));
 
 /** A fixed sentence for each kind of reason, naming only schema names. */
 function safeReason(reason: string): string {

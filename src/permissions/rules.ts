@@ -2,7 +2,8 @@ import { getArgumentValues, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 import { Role } from '../modules/common/enums.js';
 import { UnauthenticatedError } from '../modules/common/errors.js';
-import { CASE_ROLES } from './viewer.js';
+import { CASE_ROLES, TEAM_CASE_ROLES } from './viewer.js';
+import { isUuid } from './scope.js';
 import { or, rule } from './guard.js';
 
 /**
@@ -28,7 +29,6 @@ function denyAudited(ctx: Context, info: GraphQLResolveInfo): false {
   return false;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TARGET_IDS = 20;
 
 /** The UUID-shaped values among a root field's arguments (also inside input objects and lists). */
@@ -46,7 +46,7 @@ function targetIds(info: GraphQLResolveInfo): string[] {
   const visit = (value: unknown, depth: number): void => {
     if (ids.size >= MAX_TARGET_IDS || depth > 4) return;
     if (typeof value === 'string') {
-      if (UUID.test(value)) ids.add(value.toLowerCase());
+      if (isUuid(value)) ids.add(value.toLowerCase());
     } else if (Array.isArray(value)) {
       for (const v of value) visit(v, depth + 1);
     } else if (value && typeof value === 'object') {
@@ -74,7 +74,7 @@ export const isCaseWorker = roleRule('isCaseWorker', CASE_ROLES);
  * Works in the whole case file of their own teams (worker or lead), not only in assigned
  * cases as a flex worker: for what covers a resident's whole file (the access report).
  */
-export const isTeamCaseWorker = roleRule('isTeamCaseWorker', new Set([Role.TEAM_WORKER, Role.TEAM_LEAD]));
+export const isTeamCaseWorker = roleRule('isTeamCaseWorker', TEAM_CASE_ROLES);
 
 /** Team lead (buurtondernemer): reassigns coordinators, decides worker changes, handles complaints. */
 export const isTeamLead = roleRule('isTeamLead', new Set([Role.TEAM_LEAD]));

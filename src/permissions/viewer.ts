@@ -30,7 +30,7 @@ export interface Viewer {
 /** Roles that work in case files: their own teams', or (flex) the cases assigned to them. */
 export const CASE_ROLES: ReadonlySet<Role> = new Set([Role.TEAM_WORKER, Role.TEAM_LEAD, Role.FLEX_WORKER]);
 /** Roles with the whole case file of their teams. */
-const TEAM_CASE_ROLES: ReadonlySet<Role> = new Set([Role.TEAM_WORKER, Role.TEAM_LEAD]);
+export const TEAM_CASE_ROLES: ReadonlySet<Role> = new Set([Role.TEAM_WORKER, Role.TEAM_LEAD]);
 
 const PARTNER_ROLE: Partial<Record<OrganisationKind, Role>> = {
   [OrganisationKind.GP_PRACTICE]: Role.PARTNER_GP,

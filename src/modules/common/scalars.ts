@@ -9,9 +9,15 @@ export function isValidDateString(value: string): boolean {
   return d.toISOString().slice(0, 10) === value;
 }
 
+/** The Date scalar's reasons for refusing a value: fixed texts, never the value (errors-format.ts passes them on). */
+export const DATE_REASONS = {
+  notADate: 'Date must be a calendar date in the form YYYY-MM-DD',
+  notAString: 'Date must be a string YYYY-MM-DD',
+} as const;
+
 function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !isValidDateString(value)) {
-    throw new TypeError('Date must be a calendar date in the form YYYY-MM-DD');
+    throw new TypeError(DATE_REASONS.notADate);
   }
   return value;
 }
@@ -26,7 +32,7 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   },
   parseValue: parseDate,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new TypeError('Date must be a string YYYY-MM-DD');
+    if (ast.kind !== Kind.STRING) throw new TypeError(DATE_REASONS.notAString);
     return parseDate(ast.value);
   },
 });
