@@ -67,12 +67,13 @@ function assertVersion(c: Case, expected: number | null | undefined) {
 }
 
 /**
- * Loads a case inside the viewer's teams, within the mutation's transaction.
+ * Loads a case inside the viewer's teams, within the mutation's transaction; `lock`: with its
+ * row locked until commit, for a check that must not race (none pending yet, say).
  * Out of scope and non-existent answer alike (NOT_FOUND).
  */
-async function caseForUpdate(ctx: Context, em: EntityManager, id: string): Promise<Case> {
+export async function caseForUpdate(ctx: Context, em: EntityManager, id: string, lock = false): Promise<Case> {
   if (!isUuid(id)) throw notFound(ctx, 'Case', id);
-  const c = await em.findOne(Case, { $and: [{ id }, scope(ctx).cases()] });
+  const c = await em.findOne(Case, { $and: [{ id }, scope(ctx).cases()] }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
   if (!c) throw notFound(ctx, 'Case', id);
   return c;
 }

@@ -3,12 +3,13 @@ import { LockMode } from '@mikro-orm/core';
 import { MaxLength } from 'class-validator';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
-import { assertTeamInScope, isUuid, notFound, requireViewer, scope, scopedTeamIds } from '../../permissions/scope.js';
+import { assertTeamInScope, isUuid, notFound, requireViewer, scopedTeamIds } from '../../permissions/scope.js';
 import { AccessAction, CaseStatus, FeedbackKind, FeedbackStatus, WorkerChangeStatus } from '../common/enums.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import { Team } from '../team/team.entity.js';
 import { Case } from '../case/case.entity.js';
+import { caseForUpdate } from '../case/case.service.js';
 import { Staff } from '../staff/staff.entity.js';
 import { Feedback } from './feedback.entity.js';
 import { WorkerChangeRequest } from './worker-change-request.entity.js';
@@ -106,10 +107,8 @@ export async function requestWorkerChange(ctx: Context, input: RequestWorkerChan
   const viewer = requireViewer(ctx);
   const reason = v.text('reason', input.reason, { max: 2000 });
   return inTransaction(ctx.em, async (em) => {
-    if (!isUuid(input.caseId)) throw notFound(ctx, 'Case', input.caseId);
     // The case row is locked so that two requests at once cannot both find none pending.
-    const c = await em.findOne(Case, { $and: [{ id: input.caseId }, scope(ctx).cases()] }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!c) throw notFound(ctx, 'Case', input.caseId);
+    const c = await caseForUpdate(ctx, em, input.caseId, true);
     if (c.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: no worker change can be requested.');
     let toTeam: Team | null = null;
     if (input.toTeamId) {
