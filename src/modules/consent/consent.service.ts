@@ -39,7 +39,7 @@ export async function recordConsent(ctx: Context, input: RecordConsentInput): Pr
     if (!isUuid(input.recipientId)) throw new BadInputError('recipientId', 'is not a valid id');
     const recipient = await em.findOne(Organisation, input.recipientId);
     if (!recipient) throw new BadInputError('recipientId', 'no such organisation');
-    return grantConsent(ctx, em, { resident, recipient, purpose: input.purpose, grantedAt, recordedBy: viewer.id });
+    return grantConsent(ctx, em, { residentId: resident.id, recipient, purpose: input.purpose, grantedAt, recordedBy: viewer.id });
   });
 }
 
@@ -59,13 +59,13 @@ const RECIPIENT_KINDS: Record<ConsentPurpose, readonly OrganisationKind[]> = {
 export async function grantConsent(
   ctx: Context,
   em: EntityManager,
-  c: { resident: Resident; recipient: Organisation; purpose: ConsentPurpose; grantedAt: Date; recordedBy: string },
+  c: { residentId: string; recipient: Organisation; purpose: ConsentPurpose; grantedAt: Date; recordedBy: string },
 ): Promise<Consent> {
   const { purpose, grantedAt } = c;
-  // The resident row locked and read again, so that identical consents recorded at once are not
-  // both created, and an erasure that committed meanwhile is seen.
-  const resident = await em.findOne(Resident, c.resident.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-  if (!resident) throw notFound(ctx, 'Resident', c.resident.id);
+  // The resident row locked and read (again, if the caller had it), so that identical consents
+  // recorded at once are not both created, and an erasure that committed meanwhile is seen.
+  const resident = await em.findOne(Resident, c.residentId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!resident) throw notFound(ctx, 'Resident', c.residentId);
   refuseIfAnonymised(resident);
   // A caller may hand over a reference (the volunteer's organisation): its kind is needed here.
   const recipient = wrap(c.recipient).isInitialized() ? c.recipient : await em.findOneOrFail(Organisation, c.recipient.id);

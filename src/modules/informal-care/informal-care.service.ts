@@ -169,15 +169,23 @@ export async function recordCaseDiscussion(ctx: Context, input: RecordCaseDiscus
 
 // --- matches -------------------------------------------------------------------------------
 
-/** A closed case takes no new informal care: no proposal, no activation (and so no phone, no consent). */
-async function assertCaseOpen(em: EntityManager, request: InformalCareRequest): Promise<void> {
-  const [row] = await em.execute<{ status: string }[]>('select status from "case" where id = ?', [request.case.id]);
-  if (row?.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: it takes no new informal care.');
+async function householdOfRequest(em: EntityManager, request: InformalCareRequest): Promise<string | null> {
+  return (await caseOfRequest(em, request))?.household_id ?? null;
 }
 
-async function householdOfRequest(em: EntityManager, request: InformalCareRequest): Promise<string | null> {
-  const [row] = await em.execute<{ household_id: string }[]>('select household_id from "case" where id = ?', [request.case.id]);
+/**
+ * The request's household, for a step a closed case does not take: no new proposal, no
+ * activation (and so no phone, no consent) once the case closed.
+ */
+async function householdOfOpenCase(em: EntityManager, request: InformalCareRequest): Promise<string | null> {
+  const row = await caseOfRequest(em, request);
+  if (row?.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: it takes no new informal care.');
   return row?.household_id ?? null;
+}
+
+async function caseOfRequest(em: EntityManager, request: InformalCareRequest): Promise<{ status: string; household_id: string } | undefined> {
+  const [row] = await em.execute<{ status: string; household_id: string }[]>('select status, household_id from "case" where id = ?', [request.case.id]);
+  return row;
 }
 
 /** The ambassador proposes a volunteer of their organisation for a request of their team. */
@@ -188,7 +196,7 @@ export async function proposeMatch(ctx: Context, requestId: string, volunteerId:
     if (!isUuid(requestId)) throw notFound(ctx, 'InformalCareRequest', requestId);
     const request = await em.findOne(InformalCareRequest, { id: requestId, team: { $in: [...viewer.memberTeamIds] } });
     if (!request) throw notFound(ctx, 'InformalCareRequest', requestId);
-    await assertCaseOpen(em, request);
+    const household = await householdOfOpenCase(em, request);
     if (request.status !== InformalCareRequestStatus.OPEN) {
       throw new ConflictError(`The request is ${request.status}: only an OPEN request gets new proposals.`);
     }
@@ -222,7 +230,7 @@ export async function proposeMatch(ctx: Context, requestId: string, volunteerId:
       proposedAt: new Date(),
       proposedBy: em.getReference(Staff, viewer.id),
     });
-    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'VolunteerMatch', match.id, await householdOfRequest(em, request));
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'VolunteerMatch', match.id, household);
     return match;
   });
 }
@@ -272,20 +280,16 @@ export async function activateMatch(ctx: Context, id: string, startedAt?: Date |
   return inTransaction(ctx.em, async (em) => {
     const match = await matchForUpdate(ctx, em, id, 'team');
     assertStatus(match, [MatchStatus.ACCEPTED], 'activate');
-    await assertCaseOpen(em, match.request);
+    const household = await householdOfOpenCase(em, match.request);
     v.notBefore('startedAt', at, match.respondedAt ?? match.proposedAt, 'the volunteer accepted');
     match.status = MatchStatus.ACTIVE;
     match.startedAt = at;
-    const household = await householdOfRequest(em, match.request);
     // Activating says the resident agreed: that agreement is their INFORMAL_CARE consent for the
     // volunteer's organisation, on record (and revocable) like any other. The phone follows it.
     if (match.request.resident) {
-      const [resident, volunteer] = await Promise.all([
-        em.findOneOrFail(Resident, match.request.resident.id),
-        em.findOneOrFail(Volunteer, match.volunteer.id),
-      ]);
+      const volunteer = await em.findOneOrFail(Volunteer, match.volunteer.id);
       await grantConsent(ctx, em, {
-        resident,
+        residentId: match.request.resident.id,
         recipient: volunteer.organisation,
         purpose: ConsentPurpose.INFORMAL_CARE,
         grantedAt: at,
