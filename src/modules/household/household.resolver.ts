@@ -50,6 +50,7 @@ fieldResolverReads(Household, {
   members: [],
   cases: [],
 });
+
 @Resolver(() => Resident)
 export class ResidentResolver {
   /**

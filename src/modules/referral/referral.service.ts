@@ -180,7 +180,6 @@ export async function cancelReferral(ctx: Context, id: string, reason: string | 
   });
 }
 
-
 /**
  * The stored statuses a status filter selects. A corporation filters on what it sees: CLOSED
  * selects declined and cancelled signals too (else the filter would tell them apart), and a

@@ -266,8 +266,7 @@ export async function loadReportFigures(
   teams: readonly string[] | null,
   path: 'fast' | 'raw' = 'fast',
 ): Promise<ReportFigures> {
-  // Knex placeholders are `?` (and it would expand a JS array): $1/$2 become `?` with repeated bindings,
-  // the team list a PostgreSQL array literal (ids are uuids, validated before they get here).
+  // The team list as a PostgreSQL array literal (ids are uuids, validated before they get here).
   const params: unknown[] = [quarterStart, teams ? `{${teams.join(',')}}` : null];
   if (path === 'fast') {
     // A named prepared statement with a generic plan (db/sql.ts): planning the statement took
@@ -275,22 +274,22 @@ export async function loadReportFigures(
     const [row] = await sqlPrepared<{ figures: ReportFigures }>(em, FAST_SQL, params);
     return row!.figures;
   }
-  const sql = RAW_SQL;
+  // The oracle through knex, whose placeholders are `?`: $1/$2 become `?` with repeated bindings.
   const bindings: unknown[] = [];
-  const text = sql.replace(/\$([12])/g, (_, i: string) => (bindings.push(params[Number(i) - 1]), '?'));
+  const text = RAW_SQL.replace(/\$([12])/g, (_, i: string) => (bindings.push(params[Number(i) - 1]), '?'));
   const rows = await em.getConnection().execute<{ figures: ReportFigures }[]>(text, bindings);
   const row = rows[0]!;
   return row.figures;
 }
+
+/** The two counts that do not add up over teams (ambassadors, volunteers), for the whole city. */
+const CITY_SHARED_SQL = `select json_build_object(${SHARED.replace(/\$2::uuid\[\]/g, 'null::uuid[]')})`;
 
 /**
  * Every team's figures of the quarter, for the analyst's small-cell protection
  * (cell-protection.ts): the fast path's rollups grouped by team, in one statement as cheap as
  * the city's own. A family's rows carry their team (`t`); `perTeamFigures` splits them.
  */
-/** The two counts that do not add up over teams (ambassadors, volunteers), for the whole city. */
-const CITY_SHARED_SQL = `select json_build_object(${SHARED.replace(/\$2::uuid\[\]/g, 'null::uuid[]')})`;
-
 export const FAST_PER_TEAM_SQL = `select json_build_object(
   'state', ${agg(`select team_id t,
       coalesce(sum(n) filter (where registered_q <= $1 and (started_q is null or started_q > $1) and (closed_q is null or closed_q > $1)), 0) ws,
@@ -417,8 +416,6 @@ function patternOf(perTeam: FiguresPerTeam): (teamId: string, key: string) => bo
  * oracle): the raw query once per team through LATERAL, in one statement.
  */
 export async function loadFiguresPerTeam(em: EntityManager, quarterStart: string, path: 'fast' | 'raw' = 'fast'): Promise<FiguresPerTeam> {
-  const bindings: unknown[] = [];
-  const bind = (sql: string) => sql.replace(/\$1/g, () => (bindings.push(quarterStart), '?'));
   if (path === 'fast') {
     const [row] = await sqlPrepared<{ figures: string }>(em, FAST_PER_TEAM_TEXT_SQL, [quarterStart]);
     const text = row!.figures;
@@ -433,6 +430,8 @@ export async function loadFiguresPerTeam(em: EntityManager, quarterStart: string
     if (perTeamCache.size > PER_TEAM_CACHE_SIZE) perTeamCache.delete(perTeamCache.keys().next().value!);
     return figures;
   }
+  const bindings: unknown[] = [];
+  const bind = (sql: string) => sql.replace(/\$1/g, () => (bindings.push(quarterStart), '?'));
   const inner = RAW_SQL.replace(/\$2::uuid\[\]/g, 'array[tm.id]::uuid[]');
   const rows = await em.getConnection().execute<{ team_id: string; figures: ReportFigures }[]>(
     `select tm.id as team_id, (${bind(inner)}) as figures from team tm`,
