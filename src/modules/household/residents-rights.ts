@@ -115,7 +115,7 @@ export async function correctResident(ctx: Context, input: CorrectResidentInput)
  * resident, its expired case files and the household go too.
  * Either way the resident's consents end, and the referrals about them lose the partner's copy
  * of who they are (the subject). Every object changed gets its UPDATE audit row. Erasing an
- * anonymised resident again changes nothing.
+ * anonymised resident again changes nothing while the case must still be kept.
  */
 export async function eraseResident(ctx: Context, residentId: string, now = new Date()): Promise<ErasureResult> {
   return inTransaction(ctx.em, async (em) => {
