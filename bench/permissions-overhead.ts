@@ -40,9 +40,12 @@ import { loadViewer } from '../src/permissions/viewer.js';
 import { logger } from '../src/logger.js';
 import { CaseStatus, Role, ZrmKind, ZrmVersion } from '../src/modules/common/enums.js';
 import { MAX_PAGE_SIZE } from '../src/modules/common/connection.js';
-import { buildCase, buildHousehold, buildStaff, buildTeam, buildZrm, defaultBsnKey } from '../seeds/factories.js';
+import { buildCase, buildHousehold, buildStaff, buildTeam, buildZrm } from '../seeds/factories.js';
 import { Rng } from '../seeds/random.js';
 import { DEFAULT_ADMIN_URL, openBenchDatabase } from './database.js';
+
+/** Production refuses the development BSN key; the data here is generated, so any key does. */
+const BENCH_BSN_KEY = 'bench-bsn-key-that-is-long-enough-0123456789abcdef';
 
 /** TeamCases, copied from the team workers' contract (shared/contract/team.graphql). */
 const TEAM_CASES = /* GraphQL */ `
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
   const { iterations, warmup, outDir } = parseCli(process.argv.slice(2));
   logger.level = 'warn';
   // A production-shaped configuration; the BSN key is the one the factories encrypt with.
-  const config: Config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: randomBytes(32).toString('hex'), BSN_KEY: defaultBsnKey() });
+  const config: Config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: randomBytes(32).toString('hex'), BSN_KEY: BENCH_BSN_KEY });
 
   const db = await openBenchDatabase();
   let orm: Orm | undefined;

@@ -29,9 +29,12 @@ import { CaseStatus, DayPart, MatchStatus, OrganisationKind, Role, Weekday } fro
 import { LANGUAGES, SKILLS } from '../src/modules/informal-care/vocabulary.js';
 import { Volunteer } from '../src/modules/informal-care/volunteer.entity.js';
 import { InformalCareRequest, VolunteerMatch } from '../src/modules/informal-care/informal-care.entity.js';
-import { buildCase, buildHousehold, buildInformalCareRequest, buildOrganisation, buildStaff, buildTeam, defaultBsnKey } from '../seeds/factories.js';
+import { buildCase, buildHousehold, buildInformalCareRequest, buildOrganisation, buildStaff, buildTeam } from '../seeds/factories.js';
 import { Rng } from '../seeds/random.js';
 import { openBenchDatabase } from './database.js';
+
+/** Production refuses the development BSN key; the data here is generated, so any key does. */
+const BENCH_BSN_KEY = 'bench-bsn-key-that-is-long-enough-0123456789abcdef';
 
 const QUERY = /* GraphQL */ `
 query VolunteerCandidates($requestId: ID!, $first: Int) {
@@ -119,7 +122,7 @@ function percentile(sorted: number[], p: number): number {
 async function main() {
   const { iterations, warmup, volunteers } = parseCli();
   logger.level = 'warn';
-  const config: Config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: randomBytes(32).toString('hex'), BSN_KEY: defaultBsnKey() });
+  const config: Config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: randomBytes(32).toString('hex'), BSN_KEY: BENCH_BSN_KEY });
   const db = await openBenchDatabase();
   let orm: Orm | undefined;
   let server: ApolloServer<Context> | undefined;

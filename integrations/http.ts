@@ -38,6 +38,28 @@ export interface PartnerRequest {
   headers?: Record<string, string>;
 }
 
+/** The most of one answer that is read: a broken or hostile partner must not fill the memory. */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/** The body as text, or null once it grows past `limit` bytes (the rest is not read). */
+async function readLimited(res: Response, limit: number): Promise<string | null> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Sends one request; resolves with the parsed JSON body of a 2xx answer, else throws PartnerError. */
 export async function partnerRequest(req: PartnerRequest): Promise<unknown> {
   let res: Response;
@@ -56,7 +78,10 @@ export async function partnerRequest(req: PartnerRequest): Promise<unknown> {
     const timeout = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
     throw new PartnerError(req.partner, `${req.partner}: ${timeout ? `no answer within ${req.timeoutMs} ms` : 'connection failed'}`, null, true);
   }
-  const text = await res.text().catch(() => '');
+  const text = await readLimited(res, MAX_ANSWER_BYTES).catch(() => '');
+  if (text === null) {
+    throw new PartnerError(req.partner, `${req.partner}: answer larger than ${MAX_ANSWER_BYTES} bytes (HTTP ${res.status})`, res.status, false);
+  }
   if (res.status >= 200 && res.status < 300) {
     if (!text) return null;
     try {

@@ -26,7 +26,8 @@ export const configSchema = z
     JWT_ISSUER: z.string().min(1).default('voordeur'),
     JWT_TTL: z.string().regex(/^\d+[smhd]$/, 'must look like 30m, 8h or 7d').default('8h'),
     BSN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-    SEED_DEMO: boolish.default(true),
+    // Unset: true, but false in production (a real database must not get the demo principals).
+    SEED_DEMO: boolish.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     // `--role api` only: how many API processes share the port (node:cluster); 0 = one per CPU.
@@ -69,11 +70,20 @@ export const configSchema = z
     if (env.NODE_ENV === 'production' && !env.BSN_KEY) {
       ctx.addIssue({ code: 'custom', path: ['BSN_KEY'], message: 'BSN_KEY is required in production' });
     }
+    // The development values are in this repository: with them anyone could sign tokens, or
+    // decrypt the BSNs and reverse their look-up hashes.
+    if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must not be the development secret in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.BSN_KEY === DEV_BSN_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['BSN_KEY'], message: 'must not be the development key in production' });
+    }
   });
 
-export type Config = Omit<z.infer<typeof configSchema>, 'JWT_SECRET' | 'BSN_KEY'> & {
+export type Config = Omit<z.infer<typeof configSchema>, 'JWT_SECRET' | 'BSN_KEY' | 'SEED_DEMO'> & {
   JWT_SECRET: string;
   BSN_KEY: string;
+  SEED_DEMO: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -90,6 +100,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     ...result.data,
     JWT_SECRET: result.data.JWT_SECRET ?? DEV_JWT_SECRET,
     BSN_KEY: result.data.BSN_KEY ?? DEV_BSN_KEY,
+    SEED_DEMO: result.data.SEED_DEMO ?? result.data.NODE_ENV !== 'production',
   };
 }
 

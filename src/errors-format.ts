@@ -7,7 +7,10 @@ import { DATE_REASONS } from './modules/common/scalars.js';
 const CLIENT_CODES = new Set<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT']);
 
 /** GraphQL's own request errors are the client's input too. */
-const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+const INPUT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
 
 interface ValidationErrorShape {
   property: string;
@@ -72,6 +75,20 @@ function safeReason(reason: string): string {
   return 'the value is not valid for its type.';
 }
 
+/** A V8 stack frame: `at fn (file:line:col)` or `at file:line:col`. */
+const FRAME = /^\s+at (?:async )?(?:[^()\s]+(?: \[as [^\]]+\])? \()?(?:file:|node:|\/)[^()\s]*:\d+:\d+\)?$/;
+
+/** What production logs of an unexpected error: its class, SQLSTATE and stack frames, never its message. */
+export function productionErrorLog(err: Error): { name: string; code?: string; frames: string[] } {
+  let stack = err.stack ?? '';
+  const head = `${err.name}: ${err.message}`;
+  if (stack.startsWith(head)) stack = stack.slice(head.length);
+  const frames = stack.split('\n').filter((line) => FRAME.test(line)).map((line) => line.trim());
+  const raw = (err as { sqlState?: unknown }).sqlState ?? (err as { code?: unknown }).code;
+  const code = typeof raw === 'string' && /^[A-Z0-9_]{1,40}$/.test(raw) ? raw : undefined;
+  return { name: err.name, ...(code ? { code } : {}), frames };
+}
+
 /**
  * Maps every error to the codes of DESIGN.md. Anything unexpected becomes
  * INTERNAL_SERVER_ERROR with a request id; in production its message and stack never leave
@@ -100,13 +117,13 @@ export function createErrorFormatter(production: boolean) {
     if (code && INPUT_CODES.has(code)) {
       return { ...base, message, extensions: { code: 'BAD_USER_INPUT' } };
     }
-    // Database messages can quote values; in production only the error's name and frames are logged.
+    // Database messages can quote values; in production only the error's name, its SQLSTATE and
+    // its frames are logged. A stack begins with the message, and a quoted value may span lines
+    // (a note's text), so the frames are picked out, not the message cut off after its first line.
     const err = original instanceof Error ? original : new Error(String(original));
     logger.error(
       {
-        err: production
-          ? { name: err.name, stack: (err.stack ?? '').split('\n').slice(1).join('\n') }
-          : { name: err.name, message: err.message, stack: err.stack },
+        err: production ? productionErrorLog(err) : { name: err.name, message: err.message, stack: err.stack },
         path: formatted.path,
       },
       'internal error',

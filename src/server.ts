@@ -178,6 +178,9 @@ export async function createApp(opts: { config: Config; orm: Orm; redis: Redis |
     // Apollo would exit on SIGTERM before our own shutdown runs (STACK.md trap 5).
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: the contract sends whole documents, and an unknown hash
+    // would be an internal error (and an error log line) for anyone who sends one.
+    persistedQueries: false,
     validationRules: armor.validationRules,
     parseOptions: parseOptions(limits),
     plugins: [

@@ -9,6 +9,13 @@ export interface TokenVerifier {
 /** How long a verified token is taken as verified without checking its signature again. */
 const VERIFIED_TTL_MS = 60_000;
 const VERIFIED_MAX = 10_000;
+/**
+ * Signature algorithms accepted from a JWKS: asymmetric only, so a key published there can
+ * never serve as an HMAC secret. Every token must say when it ends (`exp`): one without would
+ * stay valid for as long as its principal exists (partner organisations have no end).
+ */
+const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const REQUIRED_CLAIMS = ['exp', 'sub'];
 
 export function createTokenVerifier(config: Config): TokenVerifier {
   const secret = new TextEncoder().encode(config.JWT_SECRET);
@@ -30,10 +37,10 @@ export function createTokenVerifier(config: Config): TokenVerifier {
       }
       try {
         const { payload } = jwks
-          ? await jwtVerify(token, jwks)
-          : await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: config.JWT_ISSUER });
+          ? await jwtVerify(token, jwks, { algorithms: JWKS_ALGORITHMS, requiredClaims: REQUIRED_CLAIMS })
+          : await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: config.JWT_ISSUER, requiredClaims: REQUIRED_CLAIMS });
         if (typeof payload.sub !== 'string' || payload.sub.length === 0) return null;
-        const until = Math.min(now + VERIFIED_TTL_MS, typeof payload.exp === 'number' ? payload.exp * 1000 : now);
+        const until = Math.min(now + VERIFIED_TTL_MS, Number(payload.exp) * 1000);
         // A map keeps insertion order: past the bound, forget the oldest entry.
         if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
         if (until > now) verified.set(token, { sub: payload.sub, until });

@@ -49,11 +49,22 @@ function safeReason(e: unknown): string {
   return (e as Error).name;
 }
 
+/** How far ahead of ours a partner's clock may run before its stamps stop moving the cursor. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+function sqlStateOf(e: unknown): string {
+  const state = (e as { sqlState?: unknown; code?: unknown } | null)?.sqlState ?? (e as { code?: unknown } | null)?.code;
+  return typeof state === 'string' && /^[0-9A-Z]{5}$/.test(state) ? state : '';
+}
+
+const isDataException = (e: unknown) => sqlStateOf(e).startsWith('22');
+
 async function park(em: EntityManager, partner: Partner, externalId: string | null, reason: string): Promise<void> {
   await em.execute(
     `insert into parked_record (id, partner, external_id, reason) values (gen_random_uuid(), ?, ?, ?)
      on conflict (partner, external_id) do update set reason = excluded.reason, occurrences = parked_record.occurrences + 1, last_seen_at = now()`,
-    [partner, externalId, reason.slice(0, 500)],
+    // An id the intake would refuse (a NUL, a megabyte) is not kept: the insert itself must not fail.
+    [partner, externalId !== null && /^[\w.:/-]{1,100}$/.test(externalId) ? externalId : null, reason.slice(0, 500)],
   );
 }
 
@@ -113,6 +124,11 @@ class Importer {
       jobOutcomes.inc({ queue: this.partner, name: 'record', outcome: created ? 'imported' : 'duplicate' });
     } catch (e) {
       if (e instanceof DomainError) return this.parkRecord(input.externalId, safeReason(e));
+      // PostgreSQL refused one of the record's values (SQLSTATE class 22, "data exception": a
+      // character it cannot store, a number out of range): that record will never go in, and
+      // rethrowing would fail every poll on it, pinning the cursor. Anything else (the database
+      // unreachable, a deadlock) may pass: it is rethrown and the poll tries the page again.
+      if (isDataException(e)) return this.parkRecord(input.externalId, `value refused by the database (${safeReason(e)} ${sqlStateOf(e)})`);
       throw e;
     }
   }
@@ -138,8 +154,11 @@ async function pollHuisarts(deps: SyncDeps, imp: Importer, cursor: string | null
         else if (m.revoked) await imp.cancel(sender, m.externalId);
         else await imp.take(sender, m.submission);
       }
+      // A stamp in the future (the partner's clock, or a bad record) does not move the cursor:
+      // it would skip every record updated until then. Such a record comes again next poll,
+      // and taking it again changes nothing.
       const lu = m.lastUpdated;
-      if (lu && (!current || Date.parse(lu) > Date.parse(current))) current = lu;
+      if (lu && Date.parse(lu) <= Date.now() + CLOCK_SKEW_MS && (!current || Date.parse(lu) > Date.parse(current))) current = lu;
     }
     await save(current);
     url = page.next;

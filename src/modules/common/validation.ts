@@ -3,7 +3,11 @@ import { isValidDateString } from './scalars.js';
 
 /** Service-level input rules that class-validator cannot express. Each names its field. */
 
+/** C0 control characters but tab, line feed and carriage return; U+0000 PostgreSQL cannot store at all. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 export function text(field: string, value: string, { min = 1, max }: { min?: number; max: number }): string {
+  if (CONTROL.test(value)) throw new BadInputError(field, 'must not contain control characters');
   const v = value.trim();
   if (v.length < min) throw new BadInputError(field, min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
   if (v.length > max) throw new BadInputError(field, `must be at most ${max} characters`);

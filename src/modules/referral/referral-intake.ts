@@ -227,8 +227,11 @@ export async function intakeReferral(
   if (before) return before;
   try {
     return await em.transactional(async (tem) => {
+      // The postcode must be covered whether or not the subject is known: refusing only an
+      // unknown person's uncovered postcode would tell any sender which BSNs the teams know.
+      const covering = await teamForPostcode(tem, s.postcode, 'subject.postcode');
       const match = await matchSubject(tem, s);
-      const team = match ? tem.getReference(Team, match.teamId) : await teamForPostcode(tem, s.postcode, 'subject.postcode');
+      const team = match ? tem.getReference(Team, match.teamId) : covering;
       const openCase = match ? await tem.findOne(Case, { household: match.householdId, status: { $ne: CaseStatus.CLOSED } }) : null;
       const now = new Date();
       const referral = tem.create(Referral, {

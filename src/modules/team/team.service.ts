@@ -6,6 +6,6 @@ import { BadInputError } from '../common/errors.js';
 export async function teamForPostcode(em: EntityManager, postcode: string, field = 'address.postcode'): Promise<Team> {
   const pc4 = postcode.slice(0, 4);
   const team = await em.findOne(Team, { postcodes: { $contains: [pc4] }, isFlex: false }, { orderBy: { code: 'asc' } });
-  if (!team) throw new BadInputError(field, `no team covers postcode area ${pc4}`);
+  if (!team) throw new BadInputError(field, 'no team covers this postcode area');
   return team;
 }
