@@ -474,14 +474,15 @@ describe('VOLUNTEER', () => {
 });
 
 describe('ANALYST', () => {
-  it('gets aggregates only: city totals, and per team a count from 1 to 4 as null with suppressed: true', async () => {
-    const res = await hub.gql('{ caseCounts { suppressed total { active intake } perTeam { team { code } suppressed counts { active intake } } } }', {}, tokens.analyst);
+  it("gets aggregates only: caseCounts is the city's totals, without teams (per team: quarterReport)", async () => {
+    const res = await hub.gql('{ caseCounts { suppressed total { active intake } perTeam { team { code } } } }', {}, tokens.analyst);
     expect(res.errors).toBeUndefined();
-    const a = res.data!.caseCounts.perTeam.find((t: { team: { code: string } }) => t.team.code === teamA.code);
-    // Intake 0 is hidden too: team B's one intake is, and the city total minus a shown 0 would give it back.
-    expect(a).toEqual({ team: { code: teamA.code }, suppressed: true, counts: { active: null, intake: null } });
-    expect(res.data!.caseCounts.suppressed).toBe(true);
+    expect(res.data!.caseCounts.perTeam).toEqual([]);
+    expect(res.data!.caseCounts.suppressed).toBe(false);
     expect(res.data!.caseCounts.total.active).toBeGreaterThanOrEqual(2); // city level: not suppressed
+    const one = await hub.gql('query($t: ID!) { caseCounts(teamId: $t) { total { active } } }', { t: teamA.id }, tokens.analyst);
+    expect(code(one)).toBe('FORBIDDEN');
+    expect(one.data ?? null).toBeNull();
   });
 
   it('a team lead gets its own teams unsuppressed, and not another team', async () => {

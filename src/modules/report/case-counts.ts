@@ -2,12 +2,10 @@ import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, R
 import type { Context } from '../../context.js';
 import { assertTeamInScope, idsOrNone, isUuid, requireViewer } from '../../permissions/scope.js';
 import { Role } from '../common/enums.js';
-import { BadInputError } from '../common/errors.js';
+import { BadInputError, ForbiddenError } from '../common/errors.js';
 import { Team } from '../team/team.entity.js';
-import { isSuppressed } from './suppression.js';
-import { protectedCells } from './cell-protection.js';
 
-@ObjectType({ description: 'Case counts by status. Null means suppressed (a count from 1 to 4 below city level).' })
+@ObjectType({ description: 'Case counts by status (nullable for compatibility: these answers hide nothing, they are city totals or your own teams).' })
 export class StatusCounts {
   @Field(() => Int, { nullable: true })
   registered!: number | null;
@@ -29,79 +27,64 @@ export class TeamCaseCounts {
   @Field(() => StatusCounts)
   counts!: StatusCounts;
 
-  @Field(() => Boolean, { description: 'True when at least one count of this team was suppressed.' })
+  @Field(() => Boolean, { description: 'Always false: a lead sees the own teams whole.' })
   suppressed!: boolean;
 }
 
-@ObjectType({ description: 'Case counts now: city-wide (analysts) or for your teams (leads), per team.' })
+@ObjectType({ description: 'Case counts now: the city\'s totals (analysts) or your teams, per team (leads).' })
 export class CaseCounts {
-  @Field(() => StatusCounts, { description: 'Totals over the teams in view (city level for analysts: not suppressed).' })
+  @Field(() => StatusCounts, { description: 'Totals over the teams in view (city level for analysts).' })
   total!: StatusCounts;
 
-  @Field(() => [TeamCaseCounts])
+  @Field(() => [TeamCaseCounts], { description: 'Per own team (leads); empty for analysts, who follow teams through quarterReport.' })
   perTeam!: TeamCaseCounts[];
 
-  @Field(() => Boolean, { description: 'True when any count in this answer was suppressed.' })
+  @Field(() => Boolean, { description: 'Always false (kept for compatibility).' })
   suppressed!: boolean;
 }
 
-const STATUSES = ['REGISTERED', 'INTAKE', 'ACTIVE', 'CLOSED'] as const;
-
-/** `hidden`: the statuses the analyst's pattern hides for this team (beyond its own small cells). */
-function toCounts(row: Record<string, number>, apply: boolean, hidden: (status: string) => boolean = () => false): { counts: StatusCounts; suppressed: boolean } {
-  const n = (s: (typeof STATUSES)[number]) => row[s] ?? 0;
-  const hide = (s: (typeof STATUSES)[number]) => apply && (isSuppressed(n(s), true) || hidden(s));
-  const shown = (s: (typeof STATUSES)[number]) => (hide(s) ? null : n(s));
-  return {
-    counts: { registered: shown('REGISTERED'), intake: shown('INTAKE'), active: shown('ACTIVE'), closed: shown('CLOSED') },
-    suppressed: STATUSES.some(hide),
-  };
-}
-
 /**
- * The analyst's pattern (cell-protection.ts) over every team's counts: the city total of each
- * status is shown, so one hidden team count would be the total minus the others.
- */
-function analystCasePattern(byTeam: Map<string, Record<string, number>>): (teamId: string, status: string) => boolean {
-  const values = new Map<string, number>();
-  for (const [t, row] of byTeam) for (const s of STATUSES) values.set(`${t}|${s}`, row[s] ?? 0);
-  const teams = [...byTeam.keys()];
-  const hidden = protectedCells(values, STATUSES.map((s) => ({ cells: teams.map((t) => `${t}|${s}`), total: null })));
-  return (teamId, status) => hidden.has(`${teamId}|${status}`);
-}
-
-/**
- * An aggregate for dashboards: no person is ever returned. ANALYST: city-wide, per team with
- * small cells suppressed. TEAM_LEAD: own teams (their own data; not suppressed).
+ * An aggregate for dashboards: no person is ever returned. TEAM_LEAD: own teams, per team
+ * (their own data; not suppressed). ANALYST: the city's totals only. Per team, today's counts
+ * would undo the quarterly report's protection: a team's cases without a start date this
+ * quarter minus its intake now is its registered count, and its closed cases of all time minus
+ * those of every shown quarter is a hidden quarter's. Analysts follow teams through
+ * `quarterReport`, whose answers are cut from one pattern.
  */
 @Resolver(() => CaseCounts)
 export class CaseCountsResolver {
-  @Query(() => CaseCounts, { description: 'Aggregate case counts by status (dashboards).' })
+  @Query(() => CaseCounts, { description: 'Aggregate case counts by status now (dashboards): for your teams, per team (leads), or the city\'s totals (analysts).' })
   async caseCounts(@Ctx() ctx: Context, @Arg('teamId', () => ID, { nullable: true }) teamId?: string): Promise<CaseCounts> {
     const viewer = requireViewer(ctx);
     const analyst = viewer.role === Role.ANALYST;
     if (teamId && !isUuid(teamId)) throw new BadInputError('teamId', 'is not a valid id');
-    if (teamId && !analyst) assertTeamInScope(ctx, teamId);
-    // Analysts: every team, for the pattern (one team's answer hides what the city-wide one hides).
+    if (teamId && analyst) throw new ForbiddenError('Analysts see case counts city-wide only; per team, see quarterReport.');
+    if (teamId) assertTeamInScope(ctx, teamId);
     const teams = analyst ? null : teamId ? [teamId] : [...viewer.teamIds];
     const rows = await ctx.em.getConnection().execute<{ team_id: string; status: string; n: string }[]>(
-      `select team_id, status, count(*) as n from "case" ${teams ? 'where team_id in (?)' : ''} group by team_id, status`,
+      analyst
+        ? `select null as team_id, status, count(*) as n from "case" group by status`
+        : `select team_id, status, count(*) as n from "case" where team_id in (?) group by team_id, status`,
       teams ? [idsOrNone(teams)] : [],
     );
-    const all = new Map<string, Record<string, number>>();
-    for (const r of rows) {
-      const t = all.get(r.team_id) ?? {};
-      t[r.status] = Number(r.n);
-      all.set(r.team_id, t);
-    }
-    const hidden = analyst ? analystCasePattern(all) : () => false;
-    const byTeam = teamId ? new Map(all.has(teamId) ? [[teamId, all.get(teamId)!]] : []) : all;
+    const byTeam = new Map<string, Record<string, number>>();
     const total: Record<string, number> = {};
-    for (const row of byTeam.values()) for (const [status, n] of Object.entries(row)) total[status] = (total[status] ?? 0) + n;
-    // The city total is not suppressed; a single team asked for is below city level.
-    const totals = toCounts(total, analyst && !!teamId, teamId ? (st) => hidden(teamId, st) : undefined);
-    const perTeam = [...byTeam.entries()].map(([id, row]) => ({ teamId: id, ...toCounts(row, analyst, (st) => hidden(id, st)) }));
-    return { total: totals.counts, perTeam, suppressed: totals.suppressed || perTeam.some((t) => t.suppressed) };
+    for (const r of rows) {
+      total[r.status] = (total[r.status] ?? 0) + Number(r.n);
+      if (analyst) continue;
+      const t = byTeam.get(r.team_id) ?? {};
+      t[r.status] = Number(r.n);
+      byTeam.set(r.team_id, t);
+    }
+    const counts = (row: Record<string, number>): StatusCounts => ({
+      registered: row.REGISTERED ?? 0,
+      intake: row.INTAKE ?? 0,
+      active: row.ACTIVE ?? 0,
+      closed: row.CLOSED ?? 0,
+    });
+    // The city total is not suppressed (city level), and a lead's own teams are their own data.
+    const perTeam = [...byTeam.entries()].map(([id, row]) => ({ teamId: id, counts: counts(row), suppressed: false }));
+    return { total: counts(total), perTeam, suppressed: false };
   }
 }
 

@@ -10,6 +10,11 @@
  * unknown: complementary suppression. The pattern depends on the quarter's data only, so the
  * city-wide answer and every single-team answer hide the same cells.
  *
+ * Shares and averages count as their cells: a share's numerator and its complement, an
+ * average's number of cases. And because one team's stock of running cases moves from quarter
+ * to quarter by its flows, a team's started, running and closed counts are hidden together
+ * (see reportConstraints), so the answers of adjacent quarters give no hidden flow back either.
+ *
  * This closes "one subtraction" (the usual standard for published tables); it does not claim
  * to stop every combination of several constraints at once.
  */
@@ -38,6 +43,10 @@ export function reportCells(f: ReportFigures): Map<string, number> {
     totals.cl += N(s.cl);
   }
   for (const [k, n] of Object.entries(totals)) add(k, n);
+  // Running cases are the started ones and those carried over, and (nearly) the closed ones and
+  // those still open: a difference of shown counts that names a group, so a cell of its own.
+  add('ru:carried', totals.ru - totals.st);
+  add('ru:open', totals.ru - totals.cl);
   for (const source of Object.values(ReferralSource)) add(`src:${source}`, 0);
   for (const s of f.sources) add(`src:${s.k}`, N(s.n));
   for (const reason of Object.values(ClosureReason)) add(`cr:${reason}`, 0);
@@ -59,8 +68,28 @@ export function reportCells(f: ReportFigures): Map<string, number> {
   add('care:i', care());
   add('care:pgb', care('PGB'));
   add('care:zin', care('ZIN'));
-  add('ic:disc', f.disc.reduce((a, d) => a + N(d.n), 0));
-  add('ic:pos', f.disc.filter((d) => d.p).reduce((a, d) => a + N(d.n), 0));
+  const discussed = f.disc.reduce((a, d) => a + N(d.n), 0);
+  const possible = f.disc.filter((d) => d.p).reduce((a, d) => a + N(d.n), 0);
+  add('ic:disc', discussed);
+  add('ic:pos', possible);
+  // What averages and shares stand on, and their complements: a share times a shown total is
+  // a count too (7 closed, 6/7 self-reliant: 1 not), and an average over 1–4 cases shows them.
+  add('ic:neg', discussed - possible);
+  const pgb = care('PGB');
+  const provisional = f.care.filter((x) => x.f === 'PGB' && x.d === 'PROVISIONALLY_GRANTED').reduce((a, x) => a + N(x.n), 0);
+  add('care:pgb:prov', provisional);
+  add('care:pgb:rest', pgb - provisional);
+  const sum = (pick: (c: ReportFigures['closure'][number]) => number) => f.closure.reduce((a, c) => a + pick(c), 0);
+  const closed = sum((c) => N(c.n));
+  const rated = sum((c) => N(c.rn));
+  const selfReliant = sum((c) => N(c.sr));
+  const answered = sum((c) => N(c.srn));
+  add('rt:y', rated);
+  add('rt:n', closed - rated);
+  add('sr:y', selfReliant);
+  add('sr:f', answered - selfReliant);
+  add('sr:u', closed - answered);
+  add('fc:n', N(f.contact.n));
   add('ic:match', N(f.matches));
   add('ic:amb', N(f.ambassadors));
   add('ic:vol', N(f.volunteers));
@@ -95,6 +124,18 @@ export function reportConstraints(cellsByTeam: Map<string, Map<string, number>>)
     }
     constraints.push({ cells: [`${t}|fb:r`, `${t}|fb:p`, `${t}|fb:u`], total: `${t}|fb:c` });
     constraints.push({ cells: [`${t}|care:pgb`, `${t}|care:zin`], total: `${t}|care:i` });
+    constraints.push({ cells: [`${t}|care:pgb:prov`, `${t}|care:pgb:rest`], total: `${t}|care:pgb` });
+    constraints.push({ cells: [`${t}|ic:pos`, `${t}|ic:neg`], total: `${t}|ic:disc` });
+    constraints.push({ cells: [`${t}|rt:y`, `${t}|rt:n`], total: `${t}|cl` });
+    constraints.push({ cells: [`${t}|sr:y`, `${t}|sr:f`, `${t}|sr:u`], total: `${t}|cl` });
+    // Adjacent quarters: running(Q) = running(Q−1) − closed(Q−1) + started(Q), so with the
+    // previous quarter's figures shown, running and started of this one give each other away;
+    // with the next one's, running and closed do (exactly when no case closed before it
+    // started). Each pair is a sum an answer "shows", so neither is hidden alone.
+    constraints.push({ cells: [`${t}|st`, `${t}|ru:carried`], total: `${t}|ru` });
+    constraints.push({ cells: [`${t}|cl`, `${t}|ru:open`], total: `${t}|ru` });
+    constraints.push({ cells: [`${t}|ru`, `${t}|st`], total: null });
+    constraints.push({ cells: [`${t}|ru`, `${t}|cl`], total: null });
   }
   return constraints;
 }

@@ -483,9 +483,10 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
   /** A share of counts shown under `numKey` / `denKey`: null when either is hidden (it would give it back). */
   const shareOf = (num: number, den: number, numKey: string, denKey: string) =>
     den === 0 || !shown(num, numKey) || !shown(den, denKey) ? null : round(num / den, 4);
-  const share = (num: number, den: number) =>
-    den === 0 || (o.suppressAll && (isSuppressed(num, true) || isSuppressed(den, true))) ? null : round(num / den, 4);
-  const average = (sum: number, n: number) => (n === 0 || (o.suppressAll && isSuppressed(n, true)) ? null : round(sum / n, 2));
+  /** A share or an average over the cells `keys` (cell-protection.ts: what it stands on): null when one is hidden. */
+  const over = (keys: [n: number, key: string][]) => keys.every(([n, key]) => shown(n, key));
+  const share = (num: number, den: number, keys: [n: number, key: string][]) => (den === 0 || !over(keys) ? null : round(num / den, 4));
+  const average = (sum: number, n: number, keys: [n: number, key: string][]) => (n === 0 || !over(keys) ? null : round(sum / n, 2));
 
   const byTeam = new Map(f.state.map((s) => [s.t, s]));
   const totals = { ws: 0, st: 0, ru: 0, cl: 0 };
@@ -554,9 +555,9 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
       return { reason, count: cell(at(key), key), share: shareOf(at(key), closedTotal, key, 'cl') };
     }),
     zrm,
-    averageDaysToFirstContact: average(N(f.contact.d), N(f.contact.n)),
-    averageClientRating: average(ratingSum, ratingN),
-    selfReliantAfterClosureShare: share(srTrue, srN),
+    averageDaysToFirstContact: average(N(f.contact.d), N(f.contact.n), [[N(f.contact.n), 'fc:n']]),
+    averageClientRating: average(ratingSum, ratingN, [[closedTotal, 'cl'], [ratingN, 'rt:y'], [at('rt:n'), 'rt:n']]),
+    selfReliantAfterClosureShare: share(srTrue, srN, [[closedTotal, 'cl'], [srTrue, 'sr:y'], [at('sr:f'), 'sr:f'], [at('sr:u'), 'sr:u']]),
     feedback: {
       complaints: cell(at('fb:c'), 'fb:c'),
       resolvedComplaints: cell(at('fb:r'), 'fb:r'),
@@ -568,14 +569,13 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
       investigations: cell(at('care:i'), 'care:i'),
       pgb: cell(pgb, 'care:pgb'),
       zin: cell(at('care:zin'), 'care:zin'),
-      // The provisionally granted PGBs are no cell of their own: their small-cell rule, and the PGB cell.
-      pgbProvisionallyGrantedShare: shown(pgb, 'care:pgb') ? share(pgbProvisional, pgb) : null,
+      pgbProvisionallyGrantedShare: share(pgbProvisional, pgb, [[pgb, 'care:pgb'], [pgbProvisional, 'care:pgb:prov'], [pgb - pgbProvisional, 'care:pgb:rest']]),
     },
     informalCare: {
       ambassadors: cell(at('ic:amb'), 'ic:amb'),
       casesDiscussed: cell(discussed, 'ic:disc'),
       informalCarePossible: cell(possible, 'ic:pos'),
-      possibleShare: shareOf(possible, discussed, 'ic:pos', 'ic:disc'),
+      possibleShare: share(possible, discussed, [[possible, 'ic:pos'], [discussed, 'ic:disc'], [discussed - possible, 'ic:neg']]),
       activeVolunteers: cell(at('ic:vol'), 'ic:vol'),
       activeMatches: cell(at('ic:match'), 'ic:match'),
     },
