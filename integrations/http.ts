@@ -36,6 +36,8 @@ export interface PartnerRequest {
   timeoutMs: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The most of the answer that is read (default MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number;
 }
 
 /** The most of one answer that is read: a broken or hostile partner must not fill the memory. */
@@ -78,9 +80,10 @@ export async function partnerRequest(req: PartnerRequest): Promise<unknown> {
     const timeout = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
     throw new PartnerError(req.partner, `${req.partner}: ${timeout ? `no answer within ${req.timeoutMs} ms` : 'connection failed'}`, null, true);
   }
-  const text = await readLimited(res, MAX_ANSWER_BYTES).catch(() => '');
+  const limit = req.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+  const text = await readLimited(res, limit).catch(() => '');
   if (text === null) {
-    throw new PartnerError(req.partner, `${req.partner}: answer larger than ${MAX_ANSWER_BYTES} bytes (HTTP ${res.status})`, res.status, false);
+    throw new PartnerError(req.partner, `${req.partner}: answer larger than ${limit} bytes (HTTP ${res.status})`, res.status, false);
   }
   if (res.status >= 200 && res.status < 300) {
     if (!text) return null;

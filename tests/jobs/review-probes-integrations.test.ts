@@ -206,6 +206,22 @@ describe('malformed and hostile inbound payloads', () => {
     }
   });
 
+  it('GP system: a ServiceRequest stamped in the far future does not move the cursor past the records that follow it', async () => {
+    const req = { system: AGB_SYSTEM, value: gpX.agbCode! };
+    h.huisarts.addServiceRequest({ id: 'SR-FUTURE', requester: req, postcode: '3591 AG', givenName: 'Toekomstig' });
+    const sim = h.huisarts as unknown as { records: { lastUpdated: string; resource: { id: string; meta: { lastUpdated: string } } }[] };
+    const future = sim.records.find((r) => r.resource.id === 'SR-FUTURE')!;
+    future.lastUpdated = future.resource.meta.lastUpdated = '2999-01-01T00:00:00.000Z';
+    await waitFor('SR-FUTURE taken in', () => hub.em().findOne(Referral, { from: gpX.id, externalId: 'SR-FUTURE' }), 8000);
+    const [state] = await conn().execute<{ cursor: string | null }[]>(`select cursor from sync_state where partner = 'huisarts'`);
+    expect(state?.cursor ?? '').not.toContain('2999');
+    h.huisarts.addServiceRequest({ id: 'SR-AFTER-FUTURE', requester: req, postcode: '3591 AG' });
+    await waitFor('the ServiceRequest after the future one', () => hub.em().findOne(Referral, { from: gpX.id, externalId: 'SR-AFTER-FUTURE' }), 8000);
+    // Taken again on later polls (it stays after the cursor): still one referral.
+    expect(await hub.em().count(Referral, { from: gpX.id, externalId: 'SR-FUTURE' })).toBe(1);
+    sim.records = sim.records.filter((r) => r.resource.id !== 'SR-FUTURE');
+  });
+
   it('the failure of that poll left no value in sync_state, failed poll jobs or logs', async () => {
     const [state] = await conn().execute<{ last_error: string | null }[]>(`select last_error from sync_state where partner = 'corporation'`);
     const failed = await h.jobs!.queues.get('corporation').getFailed(0, 200);
