@@ -210,7 +210,7 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
 async function main(): Promise<void> {
   const { iterations, warmup, outDir } = parseCli(process.argv.slice(2));
   logger.level = 'warn';
-  // A production-shaped configuration; the BSN key is the one the factories encrypt with.
+  // A production-shaped configuration (production refuses the development BSN key; nothing here decrypts a BSN).
   const config: Config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: randomBytes(32).toString('hex'), BSN_KEY: BENCH_BSN_KEY });
 
   const db = await openBenchDatabase();

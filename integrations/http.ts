@@ -59,7 +59,8 @@ async function readLimited(res: Response, limit: number): Promise<string | null>
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // Decoded as res.text() would: UTF-8, a leading byte order mark dropped (some partner systems send one).
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
 
 /** Sends one request; resolves with the parsed JSON body of a 2xx answer, else throws PartnerError. */

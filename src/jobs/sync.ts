@@ -7,6 +7,7 @@
  * resumes where it left off; a record seen again (duplicates, a crash before the cursor
  * moved) is recognised and not imported twice.
  */
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/database.js';
@@ -59,12 +60,21 @@ function sqlStateOf(e: unknown): string {
 
 const isDataException = (e: unknown) => sqlStateOf(e).startsWith('22');
 
+/**
+ * The id a parked record is kept under. One the intake would refuse (a NUL, a megabyte) is not
+ * stored as sent — the insert itself must not fail — but as a digest, so that the same record
+ * parked again on every poll stays one row.
+ */
+export function parkedId(externalId: string | null): string | null {
+  if (externalId === null || /^[\w.:/-]{1,100}$/.test(externalId)) return externalId;
+  return `sha256:${createHash('sha256').update(externalId).digest('hex').slice(0, 32)}`;
+}
+
 async function park(em: EntityManager, partner: Partner, externalId: string | null, reason: string): Promise<void> {
   await em.execute(
     `insert into parked_record (id, partner, external_id, reason) values (gen_random_uuid(), ?, ?, ?)
      on conflict (partner, external_id) do update set reason = excluded.reason, occurrences = parked_record.occurrences + 1, last_seen_at = now()`,
-    // An id the intake would refuse (a NUL, a megabyte) is not kept: the insert itself must not fail.
-    [partner, externalId !== null && /^[\w.:/-]{1,100}$/.test(externalId) ? externalId : null, reason.slice(0, 500)],
+    [partner, parkedId(externalId), reason.slice(0, 500)],
   );
 }
 

@@ -3,8 +3,11 @@ import { isValidDateString } from './scalars.js';
 
 /** Service-level input rules that class-validator cannot express. Each names its field. */
 
-/** C0 control characters but tab, line feed and carriage return; U+0000 PostgreSQL cannot store at all. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * C0 control characters but the whitespace ones (tab, line feed, vertical tab — Word's manual
+ * line break —, form feed, carriage return); U+0000 PostgreSQL cannot store at all.
+ */
+const CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F]/;
 
 export function text(field: string, value: string, { min = 1, max }: { min?: number; max: number }): string {
   if (CONTROL.test(value)) throw new BadInputError(field, 'must not contain control characters');

@@ -159,6 +159,9 @@ interface Match {
   residentId: string;
   householdId: string;
   teamId: string;
+  /** The household's postcode and house number (with its addition, without spaces or dashes, lower case). */
+  postcode: string;
+  house: string;
 }
 
 /**
@@ -167,25 +170,28 @@ interface Match {
  */
 async function matchSubject(em: EntityManager, s: ReferralSubmission): Promise<Match | null> {
   const conn = em.getConnection();
-  const select = `select distinct r.id as resident_id, r.household_id, h.team_id
+  type Row = { resident_id: string; household_id: string; team_id: string; postcode: string; house: string };
+  const select = `select distinct r.id as resident_id, r.household_id, h.team_id, h.postcode,
+      lower(regexp_replace(h.house_number || coalesce(h.house_number_addition, ''), '[\\s-]', '', 'g')) as house
     from resident r join household h on h.id = r.household_id where r.anonymised_at is null and `;
+  const one = (rows: Row[]): Match | null => {
+    const [r] = rows;
+    if (!r || rows.length !== 1) return null;
+    return { residentId: r.resident_id, householdId: r.household_id, teamId: r.team_id, postcode: r.postcode, house: r.house };
+  };
   if (s.bsnHash) {
-    const rows = await conn.execute<{ resident_id: string; household_id: string; team_id: string }[]>(
-      `${select} r.bsn_hash = ?`,
-      [s.bsnHash],
-    );
-    if (rows.length === 1) return { residentId: rows[0]!.resident_id, householdId: rows[0]!.household_id, teamId: rows[0]!.team_id };
+    const match = one(await conn.execute<Row[]>(`${select} r.bsn_hash = ?`, [s.bsnHash]));
+    if (match) return match;
   }
   if (!s.birthDate) return null;
-  const rows = await conn.execute<{ resident_id: string; household_id: string; team_id: string }[]>(
+  const rows = await conn.execute<Row[]>(
     `${select} lower(r.given_name) = lower(?) and lower(r.family_name) = lower(?) and r.birth_date = ?
        and h.postcode = ?
        and lower(regexp_replace(h.house_number || coalesce(h.house_number_addition, ''), '[\\s-]', '', 'g'))
          = lower(regexp_replace(?, '[\\s-]', '', 'g'))`,
     [s.givenName, s.familyName, s.birthDate, s.postcode, s.houseNumber],
   );
-  if (rows.length !== 1) return null;
-  return { residentId: rows[0]!.resident_id, householdId: rows[0]!.household_id, teamId: rows[0]!.team_id };
+  return one(rows);
 }
 
 export interface IntakeResult {
@@ -227,11 +233,14 @@ export async function intakeReferral(
   if (before) return before;
   try {
     return await em.transactional(async (tem) => {
-      // The postcode must be covered whether or not the subject is known: refusing only an
-      // unknown person's uncovered postcode would tell any sender which BSNs the teams know.
-      const covering = await teamForPostcode(tem, s.postcode, 'subject.postcode');
       const match = await matchSubject(tem, s);
-      const team = match ? tem.getReference(Team, match.teamId) : covering;
+      // A postcode no team covers is refused, known subject or not: refusing only an unknown
+      // person's would tell any sender which BSNs the teams know. Except where the subject's
+      // household lives at exactly that address (one a team took on outside its areas): a
+      // sender who knows the person's address is referring them, not guessing.
+      const atHome = !!match && match.postcode === s.postcode && match.house === s.houseNumber.replace(/[\s-]/g, '').toLowerCase();
+      const covering = atHome ? null : await teamForPostcode(tem, s.postcode, 'subject.postcode');
+      const team = match ? tem.getReference(Team, match.teamId) : covering!;
       const openCase = match ? await tem.findOne(Case, { household: match.householdId, status: { $ne: CaseStatus.CLOSED } }) : null;
       const now = new Date();
       const referral = tem.create(Referral, {
