@@ -37,8 +37,10 @@ try {
   let failure: string | null = null;
   if (key.includes('@')) {
     const staff = await em.findOne(Staff, { email: key, active: true });
-    const volunteer = staff ? null : await em.findOne(Volunteer, { email: key, active: true });
-    subject = staff?.id ?? volunteer?.id ?? null;
+    // A volunteer's email is unique per organisation: one person may volunteer for two.
+    const volunteers = staff ? [] : await em.find(Volunteer, { email: key, active: true }, { limit: 2 });
+    if (volunteers.length > 1) failure = `"${who}" is the email of volunteers of more than one organisation; sign a token for the volunteer's id instead.`;
+    else subject = staff?.id ?? volunteers[0]?.id ?? null;
   } else {
     const organisation = await em.findOne(Organisation, { code: key });
     if (organisation && CLIENT_KINDS.has(organisation.kind)) subject = organisation.id;

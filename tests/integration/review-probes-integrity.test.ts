@@ -940,7 +940,8 @@ describe('informal care: match state machine, concurrency and closed cases', () 
     expect((await hub.gql(M.close, { i: { caseId: c.id, closedAt: isoAgo(0.01), reason: 'AS_PLANNED' } }, T.workerA)).errors).toBeUndefined();
     const res = await hub.gql(M.activate, { id: m.id }, T.ambA);
     expectClientError(res, 'CONFLICT');
-    expect((await mRow(m.id)).status).toBe('ACCEPTED');
+    // Closing the case ended its live matches (closeCase → endInformalCareOfCase).
+    expect((await mRow(m.id)).status).toBe('ENDED');
     expect(await n(`select count(*) as n from consent where resident_id = ? and purpose = 'INFORMAL_CARE'`, [head.id])).toBe(0);
   });
 

@@ -21,6 +21,7 @@ import { Referral } from '../referral/referral.entity.js';
 import { refuseIfFinal } from '../referral/referral.service.js';
 import { REFERRAL_STATUS_CHANGED } from '../referral/referral-intake.js';
 import { writeOutbox } from '../../jobs/outbox.js';
+import { endInformalCareOfCase } from '../informal-care/informal-care.service.js';
 import { Case } from './case.entity.js';
 import { Goal } from './goal.entity.js';
 import { CaseNote } from './case-note.entity.js';
@@ -353,6 +354,7 @@ export async function closeCase(ctx: Context, input: CloseCaseInput): Promise<Ca
     ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Case', c.id, c.household.id, {
       changed: ['status', 'closedAt', 'closureReason', 'clientRating', 'selfReliantAfter'],
     });
+    await endInformalCareOfCase(ctx, em, c.id, c.household.id);
     return c;
   });
 }

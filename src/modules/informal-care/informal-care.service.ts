@@ -1,4 +1,4 @@
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { isUuid, NO_ID, notFound, requireViewer, scope } from '../../permissions/scope.js';
@@ -83,7 +83,10 @@ export async function registerVolunteer(ctx: Context, input: RegisterVolunteerIn
     if (!organisation || organisation.kind !== OrganisationKind.INFORMAL_CARE) {
       throw new BadInputError('organisationId', 'must be an informal-care organisation');
     }
-    if (await em.count(Volunteer, { email: mail })) throw new ConflictError('A volunteer with this email already exists.');
+    // Per organisation: whether another organisation has this email is not the caller's to learn.
+    if (await em.count(Volunteer, { organisation, email: mail })) {
+      throw new ConflictError('A volunteer with this email is already registered for this organisation.');
+    }
     const volunteer = em.create(Volunteer, {
       organisation, givenName, familyName, email: mail, phone, postcode, skills, languages, availability, maxMatches, vogIssuedAt,
     });
@@ -281,13 +284,28 @@ export async function activateMatch(ctx: Context, id: string, startedAt?: Date |
     const match = await matchForUpdate(ctx, em, id, 'team');
     assertStatus(match, [MatchStatus.ACCEPTED], 'activate');
     const household = await householdOfOpenCase(em, match.request);
+    if (match.request.status === InformalCareRequestStatus.CLOSED) {
+      throw new ConflictError('The request is CLOSED: its matches cannot start any more.');
+    }
     v.notBefore('startedAt', at, match.respondedAt ?? match.proposedAt, 'the volunteer accepted');
+    // Starting the match hands the volunteer the resident's phone: what blocks a proposal
+    // (inactive, paused, no valid VOG) blocks the start too, whatever changed since.
+    const volunteer = await em.findOneOrFail(Volunteer, match.volunteer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const viewer = requireViewer(ctx);
+    if (viewer.role === Role.AMBASSADOR && volunteer.organisation.id !== viewer.organisationId) {
+      // The consent recorded below would be for an organisation this ambassador does not speak for.
+      throw new ForbiddenError("Only a team worker, or an ambassador of the volunteer's organisation, can start this match.");
+    }
+    if (!volunteer.active) throw new ConflictError('This volunteer is no longer active: the match cannot start.');
+    if (volunteer.paused) throw new ConflictError('This volunteer has paused: the match can start once they resume.');
+    if (!volunteer.vogIssuedAt || volunteer.vogIssuedAt < vogValidFrom()) {
+      throw new ConflictError("The volunteer's VOG is missing or older than three years: the match can start with a new VOG.");
+    }
     match.status = MatchStatus.ACTIVE;
     match.startedAt = at;
     // Activating says the resident agreed: that agreement is their INFORMAL_CARE consent for the
     // volunteer's organisation, on record (and revocable) like any other. The phone follows it.
     if (match.request.resident) {
-      const volunteer = await em.findOneOrFail(Volunteer, match.volunteer.id);
       await grantConsent(ctx, em, {
         residentId: match.request.resident.id,
         recipient: volunteer.organisation,
@@ -324,11 +342,39 @@ export async function endMatch(ctx: Context, id: string, reason?: string | null)
       if (others === 0) {
         match.request.status = InformalCareRequestStatus.CLOSED;
         ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'InformalCareRequest', match.request.id, household, { changed: ['status'] });
+        // Proposals still waiting on a closed request would hold their volunteers' places.
+        await endLiveMatches(ctx, em, { request: match.request.id, id: { $ne: match.id } }, household, 'The request was closed.');
       }
     }
     ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'VolunteerMatch', match.id, household, { changed: ['status', 'endedAt', 'endReason'] });
     return match;
   });
+}
+
+/** Ends the live matches (proposed, accepted, active) that `where` selects, each with its audit row. */
+async function endLiveMatches(ctx: Context, em: EntityManager, where: FilterQuery<VolunteerMatch>, household: string | null, reason: string): Promise<void> {
+  const live = await em.find(VolunteerMatch, { $and: [where, { status: { $in: [...LIVE_STATUSES] } }] });
+  const now = new Date();
+  for (const m of live) {
+    m.status = MatchStatus.ENDED;
+    m.endedAt = now;
+    m.endReason = reason;
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'VolunteerMatch', m.id, household, { changed: ['status', 'endedAt', 'endReason'] });
+  }
+}
+
+/**
+ * A case closes: the informal care asked for on it ends with it. Its live matches end (an
+ * active volunteer no longer gets the resident's phone, nor check-in reminders) and its open
+ * requests close, each with its audit row, in the closing transaction.
+ */
+export async function endInformalCareOfCase(ctx: Context, em: EntityManager, caseId: string, household: string): Promise<void> {
+  await endLiveMatches(ctx, em, { request: { case: caseId } }, household, 'The case was closed.');
+  const requests = await em.find(InformalCareRequest, { case: caseId, status: { $ne: InformalCareRequestStatus.CLOSED } });
+  for (const r of requests) {
+    r.status = InformalCareRequestStatus.CLOSED;
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'InformalCareRequest', r.id, household, { changed: ['status'] });
+  }
 }
 
 /** The ambassador records how an ACTIVE match of their team is going. */

@@ -14,10 +14,14 @@ export class AvailabilitySlot {
   part!: DayPart;
 }
 
-/** A volunteer of an informal-care organisation; logs in with their email. */
+/**
+ * A volunteer of an informal-care organisation. The email is unique per organisation, not
+ * city-wide: a city-wide check would tell an ambassador who volunteers for another organisation.
+ */
 @ObjectType({ description: 'A volunteer (vrijwilliger) of an informal-care organisation.' })
 @Entity({ tableName: 'volunteer' })
 @Index({ properties: ['organisation', 'active'] })
+@Unique({ name: 'volunteer_organisation_email_unique', properties: ['organisation', 'email'] })
 export class Volunteer extends BaseEntity<'active' | 'paused' | 'skills' | 'languages' | 'availability' | 'maxMatches'> {
   @ManyToOne({ entity: () => Organisation })
   organisation!: Rel<Organisation>;
@@ -29,7 +33,6 @@ export class Volunteer extends BaseEntity<'active' | 'paused' | 'skills' | 'lang
   @Property({ type: 'string', length: 100 })
   familyName!: string;
 
-  @Unique()
   @Property({ type: 'string', length: 254 })
   email!: string;
 
