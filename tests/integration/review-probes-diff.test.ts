@@ -85,9 +85,11 @@ describe('review probes (diff): intake, text, APQ, tokens', () => {
     expect(res.raw).not.toContain('Jansje');
   });
 
-  it('intake: a GP referral for a resident the hub knows (BSN), whose household postcode no team covers, is taken and matched', async () => {
+  it('intake: a GP referral for a resident the hub knows (BSN), whose household postcode no team covers, is refused exactly like an unknown subject', async () => {
     // Households may be registered with an explicit team for a postcode no team covers
-    // (DESIGN: household team "derived from the postcode, overridable").
+    // (DESIGN: household team "derived from the postcode, overridable"). Taking a referral for
+    // them there would tell whoever knows name, birth date and address that the person is a
+    // client (review of the side channels, SC15), so it is refused like anyone's at that postcode.
     const hh = await hub.gql(REGISTER, {
       input: {
         teamId: team.id,
@@ -97,18 +99,15 @@ describe('review probes (diff): intake, text, APQ, tokens', () => {
     }, workerToken);
     expect(hh.errors, JSON.stringify(hh.errors)).toBeUndefined();
     const input = referral({ postcode: '9999ZZ', bsn: BSN });
-    const res = await hub.gql(SUBMIT, { input }, gpToken);
-    // Observed after the change: BAD_USER_INPUT "no team covers this postcode area" (a polled record: parked, not kept).
-    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-    const rows = await hub.em().getConnection().execute<{ resident_id: string | null; team_id: string }[]>(
-      'select resident_id, team_id from referral where external_id = ?', [input.externalId]);
-    expect(rows[0]?.resident_id ?? null).not.toBeNull();
-    expect(rows[0]?.team_id).toBe(team.id);
+    const known = await hub.gql(SUBMIT, { input }, gpToken);
+    const unknown = await hub.gql(SUBMIT, { input: referral({ postcode: '9999ZZ', bsn: '123456782' }) }, gpToken);
+    expect(known.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(known.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
+    const rows = await hub.em().getConnection().execute<unknown[]>('select 1 from referral where external_id = ?', [input.externalId]);
+    expect(rows).toHaveLength(0);
   });
 
   it('intake: no BSN oracle — a known and an unknown BSN with the same uncovered postcode get the same answer', async () => {
-    // Fixed as: an uncovered postcode is taken for a known subject only at the household's own
-    // address (the probe above); anywhere else it is refused exactly as for an unknown BSN.
     const known = await hub.gql(SUBMIT, { input: referral({ postcode: '9998ZZ', bsn: BSN, givenName: 'Anders' }) }, gpToken);
     const unknown = await hub.gql(SUBMIT, { input: referral({ postcode: '9998ZZ', bsn: '123456782', givenName: 'Anders' }) }, gpToken);
     const otherHouse = await hub.gql(SUBMIT, { input: referral({ postcode: '9999ZZ', houseNumber: '14', bsn: BSN, givenName: 'Anders' }) }, gpToken);

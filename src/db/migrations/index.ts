@@ -11,6 +11,7 @@ import { Migration20261201120000_referral_case_index } from './Migration20261201
 import { Migration20261201200000_referral_partner_system } from './Migration20261201200000_referral_partner_system.js';
 import { Migration20261201210000_audit_always } from './Migration20261201210000_audit_always.js';
 import { Migration20261201230000_volunteer_email_per_organisation } from './Migration20261201230000_volunteer_email_per_organisation.js';
+import { Migration20261201231000_referral_team_follows_household } from './Migration20261201231000_referral_team_follows_household.js';
 
 /** Every migration, in order. Add new ones here (MikroORM's dynamic import bypasses tsx/vite). */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201200000_referral_partner_system', class: Migration20261201200000_referral_partner_system },
   { name: 'Migration20261201210000_audit_always', class: Migration20261201210000_audit_always },
   { name: 'Migration20261201230000_volunteer_email_per_organisation', class: Migration20261201230000_volunteer_email_per_organisation },
+  { name: 'Migration20261201231000_referral_team_follows_household', class: Migration20261201231000_referral_team_follows_household },
 ];

@@ -268,6 +268,8 @@ export async function openCase(ctx: Context, input: OpenCaseInput): Promise<Case
       }
       referral.case = c;
       referral.household = household;
+      // With its case: the team that opened it handles it (triageReferral does the same).
+      referral.team = household.team;
       if (referral.status === ReferralStatus.RECEIVED) {
         referral.status = ReferralStatus.TRIAGED;
         // Like every status change, the sender's system hears of it (DESIGN.md 5).

@@ -34,9 +34,11 @@ export async function assignFlexWorker(ctx: Context, input: AssignFlexWorkerInpu
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.caseId)) throw notFound(ctx, 'Case', input.caseId);
     // The case row is locked so that two assignments at once cannot both find none existing.
-    const c = await em.findOne(Case, { id: input.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    // A lead only for the own teams; anything else answers like a missing case.
-    if (!c || (viewer.role === Role.TEAM_LEAD && !viewer.teamIds.has(c.team.id))) throw notFound(ctx, 'Case', input.caseId);
+    // A lead's own teams are in the query itself: another team's row is neither read nor
+    // locked (waiting on its lock would tell the lead it exists); it answers like a missing case.
+    const where = viewer.role === Role.TEAM_LEAD ? { id: input.caseId, team: { $in: [...viewer.teamIds] } } : { id: input.caseId };
+    const c = await em.findOne(Case, where, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!c) throw notFound(ctx, 'Case', input.caseId);
     if (c.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: no flex worker can be assigned.');
     if (!isUuid(input.staffId)) throw new BadInputError('staffId', 'is not a valid id');
     const staff = await em.findOne(Staff, { id: input.staffId, active: true });

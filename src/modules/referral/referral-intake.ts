@@ -159,28 +159,29 @@ interface Match {
   residentId: string;
   householdId: string;
   teamId: string;
-  /** The household's postcode and house number (with its addition, without spaces or dashes, lower case). */
-  postcode: string;
-  house: string;
 }
 
 /**
  * The resident the referral is about: by BSN hash, or by name + birth date + postcode +
- * house number (all must agree). Ambiguous answers count as no match.
+ * house number (all must agree). Ambiguous answers count as no match, but for a BSN held by
+ * several residents of whom exactly one is in care now.
  */
 async function matchSubject(em: EntityManager, s: ReferralSubmission): Promise<Match | null> {
   const conn = em.getConnection();
-  type Row = { resident_id: string; household_id: string; team_id: string; postcode: string; house: string };
-  const select = `select distinct r.id as resident_id, r.household_id, h.team_id, h.postcode,
-      lower(regexp_replace(h.house_number || coalesce(h.house_number_addition, ''), '[\\s-]', '', 'g')) as house
+  type Row = { resident_id: string; household_id: string; team_id: string; open: boolean };
+  const select = `select distinct r.id as resident_id, r.household_id, h.team_id,
+      exists (select 1 from "case" c where c.household_id = h.id and c.status <> 'CLOSED') as open
     from resident r join household h on h.id = r.household_id where r.anonymised_at is null and `;
   const one = (rows: Row[]): Match | null => {
     const [r] = rows;
     if (!r || rows.length !== 1) return null;
-    return { residentId: r.resident_id, householdId: r.household_id, teamId: r.team_id, postcode: r.postcode, house: r.house };
+    return { residentId: r.resident_id, householdId: r.household_id, teamId: r.team_id };
   };
   if (s.bsnHash) {
-    const match = one(await conn.execute<Row[]>(`${select} r.bsn_hash = ?`, [s.bsnHash]));
+    // A BSN registered twice (a typo, or a household another team also took on): the one
+    // person of them in care now is who the referral is about; else it is no match.
+    const rows = await conn.execute<Row[]>(`${select} r.bsn_hash = ?`, [s.bsnHash]);
+    const match = one(rows) ?? one(rows.filter((r) => r.open));
     if (match) return match;
   }
   if (!s.birthDate) return null;
@@ -233,14 +234,14 @@ export async function intakeReferral(
   if (before) return before;
   try {
     return await em.transactional(async (tem) => {
-      const match = await matchSubject(tem, s);
       // A postcode no team covers is refused, known subject or not: refusing only an unknown
-      // person's would tell any sender which BSNs the teams know. Except where the subject's
-      // household lives at exactly that address (one a team took on outside its areas): a
-      // sender who knows the person's address is referring them, not guessing.
-      const atHome = !!match && match.postcode === s.postcode && match.house === s.houseNumber.replace(/[\s-]/g, '').toLowerCase();
-      const covering = atHome ? null : await teamForPostcode(tem, s.postcode, 'subject.postcode');
-      const team = match ? tem.getReference(Team, match.teamId) : covering!;
+      // person's would tell any sender which BSNs the teams know — and accepting a known one at
+      // their own address (a household a team took on outside its areas) would tell whoever
+      // knows name, birth date and address that the person is a client. Such a household's
+      // referrals reach its team another way (README, Partner integrations).
+      const covering = await teamForPostcode(tem, s.postcode, 'subject.postcode');
+      const match = await matchSubject(tem, s);
+      const team = match ? tem.getReference(Team, match.teamId) : covering;
       const openCase = match ? await tem.findOne(Case, { household: match.householdId, status: { $ne: CaseStatus.CLOSED } }) : null;
       const now = new Date();
       const referral = tem.create(Referral, {

@@ -97,6 +97,9 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
       const household = await em.findOne(Household, { $and: [{ id: input.householdId }, s.households()] });
       if (!household) throw new BadInputError('householdId', 'no such household in your teams');
       referral.household = household;
+      // The referral goes where its subject is: linked to another team's household (by a worker
+      // of both), it leaves the first team's inbox, which must not learn of that team's case.
+      referral.team = household.team;
     }
     if (input.caseId) {
       if (!isUuid(input.caseId)) throw new BadInputError('caseId', 'is not a valid id');
@@ -107,6 +110,7 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
       }
       referral.case = c;
       referral.household = c.household;
+      referral.team = c.team;
     }
     if (referral.resident && referral.household) {
       // Linked to another household than the matched resident's: that person is not who the
@@ -117,7 +121,8 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
     }
     if (input.status === ReferralStatus.IN_CARE) {
       if (!referral.case) throw new BadInputError('caseId', 'IN_CARE needs the case the resident is in care with');
-      const c = await em.findOneOrFail(Case, referral.case.id);
+      const c = await em.findOne(Case, { $and: [{ id: referral.case.id }, s.cases()] });
+      if (!c) throw new BadInputError('caseId', 'no such case in your teams');
       if (c.status === CaseStatus.CLOSED) throw new BadInputError('caseId', 'the case is closed: the resident is not in care there');
     }
     if (input.contactAttempt) {
