@@ -1,8 +1,8 @@
 /**
- * npm run token -- <email | organisation code>: prints a JWT for that principal (HS256 with JWT_SECRET).
+ * npm run token -- <email | organisation code | volunteer id>: prints a JWT for that principal (HS256 with JWT_SECRET).
  *
  * The principal is, in this order: an active staff member with that email, an active
- * volunteer with that email, or a partner organisation with that code whose client app
+ * volunteer with that email (or that id: an email is unique per organisation only), or a partner organisation with that code whose client app
  * logs in (GP practices and housing corporations; the token's subject is the organisation).
  * Uses DATABASE_URL, or the embedded database of `npm start` when unset.
  */
@@ -35,11 +35,13 @@ try {
   const key = who.trim().toLowerCase();
   let subject: string | null = null;
   let failure: string | null = null;
-  if (key.includes('@')) {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key)) {
+    subject = (await em.findOne(Volunteer, { id: key, active: true }))?.id ?? null;
+  } else if (key.includes('@')) {
     const staff = await em.findOne(Staff, { email: key, active: true });
     // A volunteer's email is unique per organisation: one person may volunteer for two.
     const volunteers = staff ? [] : await em.find(Volunteer, { email: key, active: true }, { limit: 2 });
-    if (volunteers.length > 1) failure = `"${who}" is the email of volunteers of more than one organisation; sign a token for the volunteer's id instead.`;
+    if (volunteers.length > 1) failure = `"${who}" is the email of volunteers of more than one organisation; give the volunteer's id instead (npm run token -- <id>).`;
     else subject = staff?.id ?? volunteers[0]?.id ?? null;
   } else {
     const organisation = await em.findOne(Organisation, { code: key });
