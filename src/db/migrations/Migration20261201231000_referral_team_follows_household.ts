@@ -8,7 +8,11 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261201231000_referral_team_follows_household extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`update "referral" r set team_id = h.team_id from "household" h where r.household_id = h.id and r.team_id <> h.team_id;`);
+    // The team of its case where it has one, else of its household.
+    this.addSql(`update "referral" r set team_id = t.team_id
+      from (select r2.id, coalesce((select c.team_id from "case" c where c.id = r2.case_id), h.team_id) as team_id
+              from "referral" r2 join "household" h on h.id = r2.household_id) t
+      where t.id = r.id and r.team_id <> t.team_id;`);
   }
 
   override async down(): Promise<void> {

@@ -343,7 +343,9 @@ export async function closeCase(ctx: Context, input: CloseCaseInput): Promise<Ca
   v.notInFuture('closedAt', input.closedAt);
   if (input.clientRating !== null && input.clientRating !== undefined) v.intInRange('clientRating', input.clientRating, 1, 10);
   return inTransaction(ctx.em, async (em) => {
-    const c = await caseForUpdate(ctx, em, input.caseId);
+    // Locked: informal care on the case is ended below, and a proposal or request being made at
+    // the same moment (which reads the case FOR SHARE) must come before that or see it closed.
+    const c = await caseForUpdate(ctx, em, input.caseId, true);
     assertVersion(c, input.expectedVersion);
     assertTransition(c, CaseStatus.CLOSED);
     v.notBefore('closedAt', input.closedAt, c.startedAt ?? c.firstContactAt ?? c.registeredAt, 'the last step of the case');
@@ -356,7 +358,7 @@ export async function closeCase(ctx: Context, input: CloseCaseInput): Promise<Ca
     ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Case', c.id, c.household.id, {
       changed: ['status', 'closedAt', 'closureReason', 'clientRating', 'selfReliantAfter'],
     });
-    await endInformalCareOfCase(ctx, em, c.id, c.household.id);
+    await endInformalCareOfCase(ctx, em, c.id, c.household.id, input.closedAt);
     return c;
   });
 }

@@ -122,7 +122,8 @@ export async function requestInformalCare(ctx: Context, input: RequestInformalCa
 
   return inTransaction(ctx.em, async (em) => {
     if (!isUuid(input.caseId)) throw notFound(ctx, 'Case', input.caseId);
-    const c = await em.findOne(Case, { $and: [{ id: input.caseId }, scope(ctx).cases()] }, { populate: ['household'] });
+    // FOR SHARE, as caseOfRequest: a closeCase at the same moment comes first or after this.
+    const c = await em.findOne(Case, { $and: [{ id: input.caseId }, scope(ctx).cases()] }, { populate: ['household'], lockMode: LockMode.PESSIMISTIC_READ });
     if (!c) throw notFound(ctx, 'Case', input.caseId);
     if (c.status === CaseStatus.CLOSED) throw new ConflictError('The case is closed: cannot ask for informal care on it.');
     let resident: Resident | null = null;
@@ -187,7 +188,9 @@ async function householdOfOpenCase(em: EntityManager, request: InformalCareReque
 }
 
 async function caseOfRequest(em: EntityManager, request: InformalCareRequest): Promise<{ status: string; household_id: string } | undefined> {
-  const [row] = await em.execute<{ status: string; household_id: string }[]>('select status, household_id from "case" where id = ?', [request.case.id]);
+  // FOR SHARE: closeCase (FOR UPDATE) ends the case's informal care; it waits for this
+  // transaction, or this one reads the case closed.
+  const [row] = await em.execute<{ status: string; household_id: string }[]>('select status, household_id from "case" where id = ? for share', [request.case.id]);
   return row;
 }
 
@@ -351,13 +354,16 @@ export async function endMatch(ctx: Context, id: string, reason?: string | null)
   });
 }
 
-/** Ends the live matches (proposed, accepted, active) that `where` selects, each with its audit row. */
-async function endLiveMatches(ctx: Context, em: EntityManager, where: FilterQuery<VolunteerMatch>, household: string | null, reason: string): Promise<void> {
+/**
+ * Ends the live matches (proposed, accepted, active) that `where` selects, each with its audit
+ * row, at `at` (never before a match began: a case closed back in time ends its matches then).
+ */
+async function endLiveMatches(ctx: Context, em: EntityManager, where: FilterQuery<VolunteerMatch>, household: string | null, reason: string, at = new Date()): Promise<void> {
   const live = await em.find(VolunteerMatch, { $and: [where, { status: { $in: [...LIVE_STATUSES] } }] });
-  const now = new Date();
   for (const m of live) {
+    const began = m.startedAt ?? m.proposedAt;
     m.status = MatchStatus.ENDED;
-    m.endedAt = now;
+    m.endedAt = began && began > at ? began : at;
     m.endReason = reason;
     ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'VolunteerMatch', m.id, household, { changed: ['status', 'endedAt', 'endReason'] });
   }
@@ -368,8 +374,8 @@ async function endLiveMatches(ctx: Context, em: EntityManager, where: FilterQuer
  * active volunteer no longer gets the resident's phone, nor check-in reminders) and its open
  * requests close, each with its audit row, in the closing transaction.
  */
-export async function endInformalCareOfCase(ctx: Context, em: EntityManager, caseId: string, household: string): Promise<void> {
-  await endLiveMatches(ctx, em, { request: { case: caseId } }, household, 'The case was closed.');
+export async function endInformalCareOfCase(ctx: Context, em: EntityManager, caseId: string, household: string, closedAt: Date): Promise<void> {
+  await endLiveMatches(ctx, em, { request: { case: caseId } }, household, 'The case was closed.', closedAt);
   const requests = await em.find(InformalCareRequest, { case: caseId, status: { $ne: InformalCareRequestStatus.CLOSED } });
   for (const r of requests) {
     r.status = InformalCareRequestStatus.CLOSED;
