@@ -96,8 +96,10 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
       if (!isUuid(input.householdId)) throw new BadInputError('householdId', 'is not a valid id');
       const household = await em.findOne(Household, { $and: [{ id: input.householdId }, s.households()] });
       if (!household) throw new BadInputError('householdId', 'no such household in your teams');
-      if (referral.case && referral.household && referral.household.id !== household.id) {
-        throw new BadInputError('householdId', 'the referral is linked to a case of another household');
+      // Another household with its case (caseId, checked below) is a re-link; without one, the
+      // referral would hang between that household's team and its case's.
+      if (!input.caseId && referral.case && referral.household && referral.household.id !== household.id) {
+        throw new BadInputError('householdId', 'the referral is linked to a case of another household (give that household\'s case too)');
       }
       referral.household = household;
       // The referral goes where its subject is: linked to another team's household (by a worker
