@@ -24,6 +24,10 @@ export const configSchema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_JWKS_URL: z.url().optional(),
     JWT_ISSUER: z.string().min(1).default('voordeur'),
+    // With JWT_JWKS_URL: the identity provider's issuer and this hub's audience, checked when set
+    // (a provider shared across the city issues tokens for other applications too).
+    JWT_JWKS_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_TTL: z.string().regex(/^\d+[smhd]$/, 'must look like 30m, 8h or 7d').default('8h'),
     BSN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     // Unset: true, but false in production (a real database must not get the demo principals).

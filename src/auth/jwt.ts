@@ -37,8 +37,18 @@ export function createTokenVerifier(config: Config): TokenVerifier {
       }
       try {
         const { payload } = jwks
-          ? await jwtVerify(token, jwks, { algorithms: JWKS_ALGORITHMS, requiredClaims: REQUIRED_CLAIMS })
-          : await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: config.JWT_ISSUER, requiredClaims: REQUIRED_CLAIMS });
+          ? await jwtVerify(token, jwks, {
+              algorithms: JWKS_ALGORITHMS,
+              requiredClaims: REQUIRED_CLAIMS,
+              ...(config.JWT_JWKS_ISSUER ? { issuer: config.JWT_JWKS_ISSUER } : {}),
+              ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+            })
+          : await jwtVerify(token, secret, {
+              algorithms: ['HS256'],
+              issuer: config.JWT_ISSUER,
+              requiredClaims: REQUIRED_CLAIMS,
+              ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+            });
         if (typeof payload.sub !== 'string' || payload.sub.length === 0) return null;
         const until = Math.min(now + VERIFIED_TTL_MS, Number(payload.exp) * 1000);
         // A map keeps insertion order: past the bound, forget the oldest entry.

@@ -62,4 +62,41 @@ describe('JWKS authentication', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(res.raw).not.toContain(worker.name);
   });
+  describe('with JWT_JWKS_ISSUER and JWT_AUDIENCE', () => {
+    let strict: TestHub;
+    let member: Staff;
+
+    beforeAll(async () => {
+      const { port } = jwks.address() as AddressInfo;
+      // The same key set: only what a token must say changes.
+      strict = await startTestHub({
+        JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        JWT_JWKS_ISSUER: 'https://login.example.test',
+        JWT_AUDIENCE: 'voordeur',
+      });
+      const em = strict.em();
+      member = buildStaff(em, { role: Role.TEAM_WORKER, teams: [buildTeam(em)] });
+      await em.flush();
+    });
+
+    afterAll(async () => {
+      await strict?.stop();
+    });
+
+    const signWith = (claims: { iss?: string; aud?: string }) => {
+      const jwt = new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setSubject(member.id).setIssuedAt().setExpirationTime('5m');
+      if (claims.iss) jwt.setIssuer(claims.iss);
+      if (claims.aud) jwt.setAudience(claims.aud);
+      return jwt.sign(privateKey);
+    };
+
+    it("takes a token of the provider's issuer for this audience, and refuses another issuer, another audience or none", async () => {
+      const ok = await strict.gql('{ me { id } }', {}, await signWith({ iss: 'https://login.example.test', aud: 'voordeur' }));
+      expect(ok.errors).toBeUndefined();
+      for (const claims of [{ iss: 'https://other.example.test', aud: 'voordeur' }, { iss: 'https://login.example.test', aud: 'another-app' }, { aud: 'voordeur' }, { iss: 'https://login.example.test' }]) {
+        const res = await strict.gql('{ me { id } }', {}, await signWith(claims));
+        expect(res.status, JSON.stringify(claims)).toBe(401);
+      }
+    });
+  });
 });
