@@ -26,6 +26,7 @@ function uniqueMessage(e: UniqueConstraintViolationException): string {
   }
   if (constraint === 'staff_email_unique') return 'A staff member with this email already exists.';
   if (constraint === 'organisation_code_unique') return 'An organisation with this code already exists.';
+  if (constraint === 'organisation_agb_code_unique') return 'An organisation with this AGB code already exists.';
   if (constraint === 'team_code_unique') return 'A team with this code already exists.';
   if (constraint === 'volunteer_organisation_email_unique') return 'A volunteer with this email is already registered for this organisation.';
   if (constraint === 'volunteer_match_one_live_per_request') return 'This volunteer already has a live proposal or match for this request.';

@@ -113,7 +113,9 @@ class Importer {
     const key = `${by.code ?? ''}|${by.agbCode ?? ''}`;
     if (!this.orgs.has(key)) {
       const where = by.agbCode ? { agbCode: by.agbCode, kind } : { code: by.code ?? '', kind };
-      this.orgs.set(key, await this.em().findOne(Organisation, where));
+      // Exactly one, or the record is parked: a sender must never be a guess between two.
+      const found = await this.em().find(Organisation, where, { limit: 2 });
+      this.orgs.set(key, found.length === 1 ? found[0]! : null);
     }
     return this.orgs.get(key) ?? null;
   }

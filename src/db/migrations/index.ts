@@ -12,6 +12,7 @@ import { Migration20261201200000_referral_partner_system } from './Migration2026
 import { Migration20261201210000_audit_always } from './Migration20261201210000_audit_always.js';
 import { Migration20261201230000_volunteer_email_per_organisation } from './Migration20261201230000_volunteer_email_per_organisation.js';
 import { Migration20261201231000_referral_team_follows_household } from './Migration20261201231000_referral_team_follows_household.js';
+import { Migration20261202000000_organisation_agb_unique } from './Migration20261202000000_organisation_agb_unique.js';
 
 /** Every migration, in order. Add new ones here (MikroORM's dynamic import bypasses tsx/vite). */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201210000_audit_always', class: Migration20261201210000_audit_always },
   { name: 'Migration20261201230000_volunteer_email_per_organisation', class: Migration20261201230000_volunteer_email_per_organisation },
   { name: 'Migration20261201231000_referral_team_follows_household', class: Migration20261201231000_referral_team_follows_household },
+  { name: 'Migration20261202000000_organisation_agb_unique', class: Migration20261202000000_organisation_agb_unique },
 ];

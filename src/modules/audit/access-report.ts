@@ -77,8 +77,16 @@ const MAX_ENTRIES = 1000;
 export async function accessReport(ctx: Context, residentId: string): Promise<AccessReport> {
   const resident = await residentById(ctx, residentId, scope(ctx).teamResidents());
   const householdId = resident.household.id;
+  // A referral is read (by its sender, by the team it first went to) before it is linked to the
+  // household: those rows carry no household, and the log is append-only, so they are found
+  // through the referrals linked now.
+  const referrals = await ctx.em.getConnection().execute<{ id: string }[]>(
+    'select id::text as id from referral where household_id = ? or resident_id = ?',
+    [householdId, resident.id],
+  );
+  const beforeLinking = referrals.length ? [{ householdId: null, objectType: 'Referral', objectId: { $in: referrals.map((r) => r.id) } }] : [];
   const [logs, disclosures] = await Promise.all([
-    ctx.em.find(AccessLog, { householdId }, { orderBy: { at: 'desc', id: 'desc' }, limit: MAX_ENTRIES }),
+    ctx.em.find(AccessLog, { $or: [{ householdId }, ...beforeLinking] }, { orderBy: { at: 'desc', id: 'desc' }, limit: MAX_ENTRIES }),
     ctx.em.find(Disclosure, { residentId: resident.id }, { orderBy: { at: 'desc', id: 'desc' }, limit: MAX_ENTRIES }),
   ]);
   const recipients = await Promise.all(disclosures.map((d) => ctx.loaders.organisation.load(d.recipientId)));

@@ -25,7 +25,9 @@ export type AuditedType =
   | 'FlexAssignment'
   | 'Volunteer'
   | 'CaseDiscussion'
-  | 'MatchCheckIn';
+  | 'MatchCheckIn'
+  | 'Staff'
+  | 'Organisation';
 
 interface Entry {
   action: AccessAction;

@@ -142,7 +142,14 @@ export async function eraseResident(ctx: Context, residentId: string, now = new 
       consent.revokedAt = now;
       audit('Consent', consent.id, 'REVOKED');
     }
-    for (const { id } of await anonymiseReferralSubjects(em, resident)) audit('Referral', id, 'SUBJECT_ANONYMISED');
+    const othersIdentifiable = await em.count(Resident, { household, id: { $ne: resident.id }, anonymisedAt: null });
+    for (const r of await anonymiseReferralSubjects(em, resident, othersIdentifiable === 0)) {
+      // Another team's referral (sent with the BSN, never matched) is audited under its own
+      // household, if any: the resident's team must not learn from its access report that
+      // another team had one.
+      if (r.team_id === resident.team.id) audit('Referral', r.id, 'SUBJECT_ANONYMISED');
+      else ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', r.id, r.household_id, { erasure: 'SUBJECT_ANONYMISED' });
+    }
     if (retained > 0) {
       anonymise(resident, now);
       audit('Resident', resident.id, 'ANONYMISED');
@@ -208,11 +215,14 @@ function anonymise(r: Resident, now: Date) {
 /**
  * The referrals about the resident keep the partner's copy of the subject (name, birth date,
  * address, phone, BSN): it goes as the resident's own data do; the birth year and postcode
- * area stay for routing and statistics. "About the resident": matched to them, or, in their
- * team, sent with their BSN but never matched. Returns the referrals changed.
+ * area stay for routing and statistics. "About the resident": matched to them; sent with their
+ * BSN but never matched (in any team: a referral moves with the household it is linked to);
+ * linked by hand to their household under their name and birth date; and, when nobody
+ * identifiable is left in the household (`wholeHousehold`), every referral linked to it.
+ * Returns the referrals changed.
  */
-async function anonymiseReferralSubjects(em: EntityManager, resident: Resident): Promise<{ id: string }[]> {
-  return sql<{ id: string }>(
+async function anonymiseReferralSubjects(em: EntityManager, resident: Resident, wholeHousehold: boolean): Promise<{ id: string; team_id: string; household_id: string | null }[]> {
+  return sql<{ id: string; team_id: string; household_id: string | null }>(
     em,
     `update referral set
        subject_given_name = ?, subject_family_name = ?,
@@ -220,9 +230,18 @@ async function anonymiseReferralSubjects(em: EntityManager, resident: Resident):
        subject_postcode = left(subject_postcode, 4) || 'XX', subject_house_number = '-',
        subject_phone = null, subject_bsn_encrypted = null, subject_bsn_hash = null,
        version = version + 1
-     where resident_id = ? or (resident_id is null and team_id = ? and subject_bsn_hash = ?)
-     returning id`,
-    [ANONYMISED, ANONYMISED, resident.id, resident.team.id, resident.bsnHash ?? null],
+     where resident_id = ?
+        or (resident_id is null and subject_bsn_hash = ?)
+        or (resident_id is null and household_id = ? and subject_birth_date = ?
+            and lower(subject_given_name) = lower(?) and lower(subject_family_name) = lower(?))
+        or (household_id = ? and ?::boolean)
+     returning id, team_id, household_id`,
+    [
+      ANONYMISED, ANONYMISED, resident.id, resident.bsnHash ?? null,
+      // An anonymised resident's names are placeholders: they would match other anonymised subjects.
+      resident.household.id, resident.anonymisedAt ? null : resident.birthDate, resident.givenName, resident.familyName,
+      resident.household.id, wholeHousehold,
+    ],
   );
 }
 

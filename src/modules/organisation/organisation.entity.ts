@@ -19,6 +19,7 @@ export class Organisation extends BaseEntity {
   @Enum({ items: () => OrganisationKind })
   kind!: OrganisationKind;
 
+  /** Unique (a partial index, Migration20261202000000_organisation_agb_unique): the GP system names the sender by it. */
   @Field(() => String, { nullable: true, description: 'AGB code (GP practices).' })
   @Property({ type: 'string', length: 8, nullable: true })
   agbCode?: string | null;

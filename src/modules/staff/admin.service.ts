@@ -3,7 +3,7 @@ import { ArrayMaxSize, MaxLength } from 'class-validator';
 import type { Context } from '../../context.js';
 import { inTransaction } from '../../db/transaction.js';
 import { isUuid } from '../../permissions/scope.js';
-import { OrganisationKind, Role } from '../common/enums.js';
+import { AccessAction, OrganisationKind, Role } from '../common/enums.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import * as v from '../common/validation.js';
 import { Team } from '../team/team.entity.js';
@@ -78,9 +78,20 @@ export async function createStaff(ctx: Context, input: CreateStaffInput): Promis
       organisation = await em.findOne(Organisation, input.organisationId);
       if (!organisation) throw new BadInputError('organisationId', 'no such organisation');
     }
+    if (input.role === Role.AMBASSADOR) {
+      // DESIGN: one ambassador per team, from an informal-care organisation (whose volunteers they match).
+      if (organisation?.kind !== OrganisationKind.INFORMAL_CARE) {
+        throw new BadInputError('organisationId', 'an AMBASSADOR comes from an informal-care organisation');
+      }
+      if (await em.count(Staff, { role: Role.AMBASSADOR, active: true, teams: { $in: teamIds } })) {
+        throw new ConflictError('One of these teams already has an active ambassador (one per team).');
+      }
+    }
     if (await em.count(Staff, { email })) throw new ConflictError('A staff member with this email already exists.');
     const staff = em.create(Staff, { name, email, role: input.role, organisation, phone, active: true });
     staff.teams.set(teams);
+    // Creating a team member grants that team's case files: the grant is on record, as a flex assignment's is.
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Staff', staff.id, null, { role: input.role, teamIds });
     return staff;
   });
 }
@@ -97,6 +108,11 @@ export async function createOrganisation(ctx: Context, input: CreateOrganisation
   }
   return inTransaction(ctx.em, async (em) => {
     if (await em.count(Organisation, { code })) throw new ConflictError('An organisation with this code already exists.');
-    return em.create(Organisation, { code, name, kind: input.kind, agbCode });
+    // The GP system names a referral's sender by AGB code: two practices with one code would
+    // let one receive (and cancel) the other's referrals.
+    if (agbCode && (await em.count(Organisation, { agbCode }))) throw new ConflictError('An organisation with this AGB code already exists.');
+    const organisation = em.create(Organisation, { code, name, kind: input.kind, agbCode });
+    ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Organisation', organisation.id, null, { kind: input.kind });
+    return organisation;
   });
 }
