@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, ID, InputType } from 'type-graphql';
 import { LockMode } from '@mikro-orm/core';
 import { MaxLength } from 'class-validator';
@@ -78,6 +79,13 @@ const FEEDBACK_NEXT: Record<FeedbackStatus, readonly FeedbackStatus[]> = {
   [FeedbackStatus.UNFOUNDED]: [],
 };
 
+/** The household of a case, for an audit row (a plain read: the row itself is locked already). */
+async function householdOfCase(em: EntityManager, caseId: string | null): Promise<string | null> {
+  if (!caseId) return null;
+  const [row] = await em.execute<{ household_id: string }[]>('select household_id from "case" where id = ?', [caseId]);
+  return row?.household_id ?? null;
+}
+
 /** TEAM_LEAD: handle a complaint (or close a compliment/suggestion). */
 export async function resolveFeedback(
   ctx: Context,
@@ -98,7 +106,10 @@ export async function resolveFeedback(
     feedback.status = status;
     feedback.resolution = text ?? feedback.resolution ?? null;
     if (status !== FeedbackStatus.ESCALATED) feedback.resolvedAt = new Date();
-    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Feedback', feedback.id, null, { changed: ['status'] });
+    // Under the case's household, as its CREATE row: the resident's access report shows who decided.
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Feedback', feedback.id, await householdOfCase(em, feedback.case?.id ?? null), {
+      changed: ['status', 'resolution', 'resolvedAt'],
+    });
     return feedback;
   });
 }
@@ -143,7 +154,9 @@ export async function decideWorkerChange(ctx: Context, id: string, grant: boolea
     request.status = grant ? WorkerChangeStatus.GRANTED : WorkerChangeStatus.REFUSED;
     request.decidedAt = new Date();
     request.decidedBy = em.getReference(Staff, viewer.id);
-    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'WorkerChangeRequest', request.id, null, { changed: ['status'] });
+    ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'WorkerChangeRequest', request.id, await householdOfCase(em, request.case.id), {
+      changed: ['status', 'decidedAt', 'decidedBy'],
+    });
     return request;
   });
 }
