@@ -339,8 +339,10 @@ describe('retries against a partner that fails forever', () => {
     expect(res.errors).toBeUndefined();
     const [row] = await waitFor('the outbox row', () => conn().execute<{ id: string }[]>(`select id from outbox where payload->>'referralId' = ?`, [ref.id]).then((r) => (r.length ? r : null)));
     const job = await waitFor('the push failed for good', async () => {
-      const j = await h.jobs!.queues.get('huisarts').getJob(row!.id);
-      return j && (await j.getState()) === 'failed' ? j : null;
+      const queue = h.jobs!.queues.get('huisarts');
+      const j = await queue.getJob(row!.id);
+      // Read again once failed: the first read may predate the last attempt (a loaded machine).
+      return j && (await j.getState()) === 'failed' ? queue.getJob(row!.id) : null;
     }, 20_000);
     expect(job.attemptsMade).toBe(hub.config.JOB_ATTEMPTS);
     expect(job.failedReason).toMatch(/^huisarts answered HTTP 500$/);
@@ -366,15 +368,13 @@ describe('retries against a partner that fails forever', () => {
       expect(res.errors).toBeUndefined();
       const [row] = await waitFor('the outbox row', () => conn().execute<{ id: string }[]>(`select id from outbox where payload->>'referralId' = ?`, [corpRef.id]).then((r) => (r.length ? r : null)));
       const job = await waitFor('the push failed for good', async () => {
-        const j = await h.jobs!.queues.get('corporation').getJob(row!.id);
-        return j && (await j.getState()) === 'failed' ? j : null;
+        const queue = h.jobs!.queues.get('corporation');
+        const j = await queue.getJob(row!.id);
+        return j && (await j.getState()) === 'failed' ? queue.getJob(row!.id) : null;
       }, 25_000);
-      // Bounded: at most JOB_ATTEMPTS calls. (Under a loaded CI machine a job can also end
-      // earlier as stalled, with BullMQ's own reason; either way it names no value.)
-      expect(job.attemptsMade).toBeGreaterThanOrEqual(1);
-      expect(job.attemptsMade).toBeLessThanOrEqual(hub.config.JOB_ATTEMPTS);
-      if (job.attemptsMade === hub.config.JOB_ATTEMPTS) expect(job.failedReason).toMatch(/^corporation: no answer within 400 ms$/);
-      for (const s of ['Slaapkop', 'Fictief', '3591BB']) expect(`${job.failedReason} ${JSON.stringify(job.data)}`).not.toContain(s);
+      expect(job!.attemptsMade).toBe(hub.config.JOB_ATTEMPTS);
+      expect(job!.failedReason).toMatch(/^corporation: no answer within 400 ms$/);
+      for (const s of ['Slaapkop', 'Fictief', '3591BB']) expect(`${job!.failedReason} ${JSON.stringify(job!.data)}`).not.toContain(s);
     } finally {
       h.corporation.clearFaults();
     }
