@@ -79,12 +79,15 @@ export async function accessReport(ctx: Context, residentId: string): Promise<Ac
   const householdId = resident.household.id;
   // A referral is read (by its sender, by the team it first went to) before it is linked to the
   // household: those rows carry no household, and the log is append-only, so they are found
-  // through the referrals linked now.
-  const referrals = await ctx.em.getConnection().execute<{ id: string }[]>(
-    'select id::text as id from referral where household_id = ? or resident_id = ?',
+  // through the referrals linked now. Not an erasure's row: another team's erasure of the same
+  // subject (audited without a household, README Residents' rights) is not this team's to see.
+  const earlier = await ctx.em.getConnection().execute<{ id: string }[]>(
+    `select l.id from access_log l
+      where l.household_id is null and l.object_type = 'Referral' and l.detail->>'erasure' is null
+        and l.object_id in (select id::text from referral where household_id = ? or resident_id = ?)`,
     [householdId, resident.id],
   );
-  const beforeLinking = referrals.length ? [{ householdId: null, objectType: 'Referral', objectId: { $in: referrals.map((r) => r.id) } }] : [];
+  const beforeLinking = earlier.length ? [{ id: { $in: earlier.map((r) => r.id) } }] : [];
   const [logs, disclosures] = await Promise.all([
     ctx.em.find(AccessLog, { $or: [{ householdId }, ...beforeLinking] }, { orderBy: { at: 'desc', id: 'desc' }, limit: MAX_ENTRIES }),
     ctx.em.find(Disclosure, { residentId: resident.id }, { orderBy: { at: 'desc', id: 'desc' }, limit: MAX_ENTRIES }),

@@ -230,17 +230,19 @@ async function anonymiseReferralSubjects(em: EntityManager, resident: Resident, 
        subject_postcode = left(subject_postcode, 4) || 'XX', subject_house_number = '-',
        subject_phone = null, subject_bsn_encrypted = null, subject_bsn_hash = null,
        version = version + 1
-     where resident_id = ?
+     where (resident_id = ?
         or (resident_id is null and subject_bsn_hash = ?)
         or (resident_id is null and household_id = ? and subject_birth_date = ?
             and lower(subject_given_name) = lower(?) and lower(subject_family_name) = lower(?))
-        or (household_id = ? and ?::boolean)
+        or (household_id = ? and ?::boolean))
+       -- Already anonymised: nothing changes, so no new version or audit row.
+       and not (subject_given_name = ? and subject_family_name = ? and subject_bsn_hash is null and subject_phone is null)
      returning id, team_id, household_id`,
     [
       ANONYMISED, ANONYMISED, resident.id, resident.bsnHash ?? null,
       // An anonymised resident's names are placeholders: they would match other anonymised subjects.
       resident.household.id, resident.anonymisedAt ? null : resident.birthDate, resident.givenName, resident.familyName,
-      resident.household.id, wholeHousehold,
+      resident.household.id, wholeHousehold, ANONYMISED, ANONYMISED,
     ],
   );
 }

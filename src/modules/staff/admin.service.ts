@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
 import type { Context } from '../../context.js';
@@ -70,7 +71,9 @@ export async function createStaff(ctx: Context, input: CreateStaffInput): Promis
     teamIds.forEach((id, i) => {
       if (!isUuid(id)) throw new BadInputError(`teamIds.${i}`, 'is not a valid id');
     });
-    const teams = teamIds.length ? await em.find(Team, { id: { $in: teamIds } }) : [];
+    // An ambassador's teams are locked: two created at once for one team cannot both find none there.
+    const lock = input.role === Role.AMBASSADOR ? { lockMode: LockMode.PESSIMISTIC_WRITE as const } : {};
+    const teams = teamIds.length ? await em.find(Team, { id: { $in: teamIds } }, { ...lock, orderBy: { id: 'asc' } }) : [];
     if (teams.length !== teamIds.length) throw new BadInputError('teamIds', 'contains an unknown team');
     let organisation: Organisation | null = null;
     if (input.organisationId) {
