@@ -27,6 +27,8 @@ export function createTokenVerifier(config: Config): TokenVerifier {
    * subject is kept; who that is, and whether they are still active, is loaded per request.
    */
   const verified = new Map<string, { sub: string; until: number }>();
+  /** What every token must carry, whoever signed it. */
+  const checks = { requiredClaims: REQUIRED_CLAIMS, ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}) };
   return {
     async verify(token) {
       const now = Date.now();
@@ -37,18 +39,8 @@ export function createTokenVerifier(config: Config): TokenVerifier {
       }
       try {
         const { payload } = jwks
-          ? await jwtVerify(token, jwks, {
-              algorithms: JWKS_ALGORITHMS,
-              requiredClaims: REQUIRED_CLAIMS,
-              ...(config.JWT_JWKS_ISSUER ? { issuer: config.JWT_JWKS_ISSUER } : {}),
-              ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
-            })
-          : await jwtVerify(token, secret, {
-              algorithms: ['HS256'],
-              issuer: config.JWT_ISSUER,
-              requiredClaims: REQUIRED_CLAIMS,
-              ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
-            });
+          ? await jwtVerify(token, jwks, { ...checks, algorithms: JWKS_ALGORITHMS, ...(config.JWT_JWKS_ISSUER ? { issuer: config.JWT_JWKS_ISSUER } : {}) })
+          : await jwtVerify(token, secret, { ...checks, algorithms: ['HS256'], issuer: config.JWT_ISSUER });
         if (typeof payload.sub !== 'string' || payload.sub.length === 0) return null;
         const until = Math.min(now + VERIFIED_TTL_MS, Number(payload.exp) * 1000);
         // A map keeps insertion order: past the bound, forget the oldest entry.

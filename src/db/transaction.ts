@@ -19,6 +19,12 @@ export async function inTransaction<T>(em: EntityManager, work: (tem: EntityMana
   }
 }
 
+/** A database error's SQLSTATE (MikroORM keeps it as `sqlState`, pg as `code`), or '' when it has none. */
+export function sqlStateOf(e: unknown): string {
+  const state = (e as { sqlState?: unknown } | null)?.sqlState ?? (e as { code?: unknown } | null)?.code;
+  return typeof state === 'string' && /^[0-9A-Z]{5}$/.test(state) ? state : '';
+}
+
 function uniqueMessage(e: UniqueConstraintViolationException): string {
   const constraint = (e as unknown as { constraint?: string }).constraint ?? '';
   if (constraint === 'case_one_open_per_household') {

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/database.js';
+import { sqlStateOf } from '../db/transaction.js';
 import type { Logger } from '../logger.js';
 import { PartnerError } from '../../integrations/http.js';
 import { HuisartsClient } from '../../integrations/huisarts/client.js';
@@ -52,11 +53,6 @@ function safeReason(e: unknown): string {
 
 /** How far ahead of ours a partner's clock may run before its stamps stop moving the cursor. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-
-function sqlStateOf(e: unknown): string {
-  const state = (e as { sqlState?: unknown; code?: unknown } | null)?.sqlState ?? (e as { code?: unknown } | null)?.code;
-  return typeof state === 'string' && /^[0-9A-Z]{5}$/.test(state) ? state : '';
-}
 
 const isDataException = (e: unknown) => sqlStateOf(e).startsWith('22');
 

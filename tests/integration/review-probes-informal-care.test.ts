@@ -236,6 +236,19 @@ describe('IC-B: the volunteer changes (deactivated, moved, VOG expired, paused)'
     expect.soft((await myMatch(s.vtoken, s.match.id)).m?.contactPhone ?? null, 'phone to the volunteer with an expired VOG').toBeNull();
   });
 
+  it("IC8b: the team's ambassador starts a match of their own organisation's volunteer, not another organisation's (FORBIDDEN, no consent)", async () => {
+    const own = await scenario({ org: orgX, status: MatchStatus.ACCEPTED });
+    const allowed = await hub.gql(ACTIVATE, { id: own.match.id }, T.ambA);
+    expect(allowed.errors, allowed.raw).toBeUndefined();
+    expect(await activeConsents(own.resident.id)).toBe(1);
+    const other = await scenario({ org: orgY, status: MatchStatus.ACCEPTED });
+    const denied = await hub.gql(ACTIVATE, { id: other.match.id }, T.ambA);
+    expect(code(denied), denied.raw).toBe('FORBIDDEN');
+    expect(await activeConsents(other.resident.id)).toBe(0);
+    const [m] = await q<{ status: string }>('select status from volunteer_match where id = ?', [other.match.id]);
+    expect(m!.status).toBe('ACCEPTED');
+  });
+
   it('IC9: a volunteer moved to another organisation loses the phone (the consent is for the old organisation)', async () => {
     const s = await activeScenario();
     expect((await myMatch(s.vtoken, s.match.id)).m?.contactPhone).toBe(s.phone);

@@ -733,6 +733,8 @@ describe('ANALYST: aggregates only, small cells suppressed', () => {
   it('caseCounts: a suppressed team count cannot be recovered as the city total minus the other teams', async () => {
     const res = await hub.gql(`{ caseCounts { total { active } perTeam { team { id } counts { active } } } }`, {}, T.analyst);
     expect(res.errors).toBeUndefined();
+    // Analysts get the city's totals only (case-counts.ts): there is no team count to subtract.
+    expect(res.data!.caseCounts.perTeam).toEqual([]);
     const per = res.data!.caseCounts.perTeam as { counts: { active: number | null } }[];
     const hidden = per.filter((p) => p.counts.active === null);
     const shown = per.reduce((a, p) => a + (p.counts.active ?? 0), 0);

@@ -15,6 +15,7 @@ import { buildCase, buildHousehold, buildOrganisation, buildReferral, buildStaff
 import { CaseStatus, OrganisationKind, ReferralStatus, Role } from '../../src/modules/common/enums.js';
 import { makeBsn } from '../../src/modules/household/bsn.js';
 import { logger } from '../../src/logger.js';
+import { productionErrorLog } from '../../src/errors-format.js';
 import { Referral } from '../../src/modules/referral/referral.entity.js';
 import { ParkedRecord } from '../../src/jobs/parked-record.entity.js';
 import { AGB_SYSTEM } from '../../integrations/huisarts/schemas.js';
@@ -25,14 +26,18 @@ import type { Team } from '../../src/modules/team/team.entity.js';
 
 // --- everything written to the logs during this file -------------------------------------------
 const logLines: string[] = [];
-/** What the production error formatter would log for the same errors (name + stack frames). */
+/**
+ * What production would log for the same errors: the hub runs in test mode and logs the whole
+ * error, which goes through the production formatter's own reduction (productionErrorLog).
+ */
 const productionLogLines: string[] = [];
 for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const) {
   vi.spyOn(logger, level).mockImplementation(((...args: unknown[]) => {
     logLines.push(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-    const first = args[0] as { err?: { name?: string; stack?: string } } | undefined;
+    const first = args[0] as { err?: { name?: string; message?: string; stack?: string } } | undefined;
     if (level === 'error' && first?.err?.stack) {
-      productionLogLines.push(`${first.err.name} ${(first.err.stack ?? '').split('\n').slice(1).join('\n')}`);
+      const err = Object.assign(new Error(first.err.message ?? ''), { name: first.err.name ?? 'Error', stack: first.err.stack });
+      productionLogLines.push(JSON.stringify(productionErrorLog(err)));
     }
   }) as never);
 }

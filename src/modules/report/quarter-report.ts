@@ -480,12 +480,11 @@ export function assembleReport(f: ReportFigures, o: AssembleOptions): QuarterRep
     return count(n, apply);
   };
   const shown = (n: number, key: string) => !(o.suppressAll && (isSuppressed(n, true) || hiddenCell(only, key)));
-  /** A share of counts shown under `numKey` / `denKey`: null when either is hidden (it would give it back). */
-  const shareOf = (num: number, den: number, numKey: string, denKey: string) =>
-    den === 0 || !shown(num, numKey) || !shown(den, denKey) ? null : round(num / den, 4);
   /** A share or an average over the cells `keys` (cell-protection.ts: what it stands on): null when one is hidden. */
   const over = (keys: [n: number, key: string][]) => keys.every(([n, key]) => shown(n, key));
   const share = (num: number, den: number, keys: [n: number, key: string][]) => (den === 0 || !over(keys) ? null : round(num / den, 4));
+  /** A share of two shown cells, `numKey` over `denKey` (their complement is a constraint of the pattern). */
+  const shareOf = (num: number, den: number, numKey: string, denKey: string) => share(num, den, [[num, numKey], [den, denKey]]);
   const average = (sum: number, n: number, keys: [n: number, key: string][]) => (n === 0 || !over(keys) ? null : round(sum / n, 2));
 
   const byTeam = new Map(f.state.map((s) => [s.t, s]));
