@@ -4,7 +4,8 @@
  * a tiny HTTP server that runs them (`node --import tsx bench/baseline.ts`, env DATABASE_URL,
  * PORT, BASELINE_PROCESSES — as many processes as the API gets, default 1): POST /<scenario>
  * with the scenario's variables as the JSON body; POST /floor/caseDetail (env JWT_SECRET) is
- * CaseDetail's compliant floor (bench/floor.ts).
+ * CaseDetail's compliant floor (bench/floor.ts), POST /floor/caseDetailRemembered the same with
+ * the principal remembered per process.
  *
  * No authentication, no permission checks, no audit rows: the least work for the same answer. "The
  * same" is exact — cursors, timestamp formats, list orders, the matching's scores and reasons,
@@ -20,7 +21,7 @@ import { centroidOf, knownAreas } from '../src/modules/informal-care/geo.js';
 import { vogValidFrom } from '../src/modules/informal-care/matching.js';
 import { ClosureReason, ReferralSource, ZrmVersion } from '../src/modules/common/enums.js';
 import { ZRM_DOMAINS } from '../src/modules/case/zrm-domains.js';
-import { caseDetailFloor } from './floor.js';
+import { caseDetailFloor, type FloorOptions } from './floor.js';
 
 /** A timestamptz as the API's DateTime scalar writes it (JavaScript's toISOString: UTC, milliseconds, Z). */
 const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -234,13 +235,15 @@ async function main(): Promise<void> {
   });
   // The floor (bench/floor.ts) verifies the API's tokens: the same secret and issuer.
   const floor = { secret: new TextEncoder().encode(process.env.JWT_SECRET ?? ''), issuer: process.env.JWT_ISSUER ?? 'voordeur' };
+  const floors: Record<string, FloorOptions> = { '/floor/caseDetail': floor, '/floor/caseDetailRemembered': { ...floor, remembered: new Map() } };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = req.url ?? '/';
       const scenario = Object.hasOwn(BASELINE_SQL, url.slice(1)) ? BASELINE_SQL[url.slice(1)] : undefined;
-      if (!scenario && url !== '/floor/caseDetail') {
+      const floorOptions = Object.hasOwn(floors, url) ? floors[url] : undefined;
+      if (!scenario && !floorOptions) {
         res.writeHead(404).end();
         return;
       }
@@ -248,7 +251,7 @@ async function main(): Promise<void> {
       const header = req.headers['x-request-id'];
       const answer = scenario
         ? pool.query({ name: `baseline_${url.slice(1)}`, text: scenario.sql, values: scenario.params(vars) }).then((r) => ({ status: 200, body: r.rows[0].body as unknown }))
-        : caseDetailFloor(pool, floor, req.headers.authorization, vars, typeof header === 'string' ? header : undefined);
+        : caseDetailFloor(pool, floorOptions!, req.headers.authorization, vars, typeof header === 'string' ? header : undefined);
       answer
         .then((a) => {
           res.writeHead(a.status, { 'content-type': 'application/json' });

@@ -44,7 +44,7 @@ ${caseDetailSql(' and c.team_id = any($2::uuid[])')}`;
 
 let floorSql: string | undefined;
 
-interface Principal {
+export interface Principal {
   kind: 'staff' | 'volunteer' | 'partner';
   id: string;
   name: string;
@@ -56,9 +56,23 @@ interface Principal {
 export interface FloorOptions {
   secret: Uint8Array;
   issuer: string;
+  /**
+   * The remembered floor (`POST /floor/caseDetailRemembered`): principals by token subject, loaded
+   * once and kept for the server's life. That is what a principal cache with perfect invalidation
+   * would cost (the bench changes no principal), and it is NOT compliant as it stands: the hub
+   * loads the principal per request so that a withdrawn membership or a deactivated account
+   * takes effect on the next request. It measures how much of the floor that one statement is.
+   */
+  remembered?: Map<string, Principal>;
 }
 
 export type FloorAnswer = { status: 200; body: unknown } | { status: 401; body: { error: string } };
+
+async function loadPrincipal(pool: pg.Pool | pg.ClientBase, subject: string): Promise<Principal | undefined> {
+  const principals = (await pool.query<Principal>({ ...VIEWER, values: [subject, subject, subject] })).rows;
+  // Staff first, as loadViewer orders them; only staff have teams, so anyone else sees no case.
+  return principals.find((p) => p.kind === 'staff') ?? principals[0];
+}
 
 /** One CaseDetail request as the floor serves it; `variables` as the API gets them ({ id }). */
 export async function caseDetailFloor(
@@ -76,10 +90,9 @@ export async function caseDetailFloor(
   } catch {
     return { status: 401, body: { error: 'invalid token' } };
   }
-  const principals = (await pool.query<Principal>({ ...VIEWER, values: [subject, subject, subject] })).rows;
-  // Staff first, as loadViewer orders them; only staff have teams, so anyone else sees no case.
-  const viewer = principals.find((p) => p.kind === 'staff') ?? principals[0];
+  const viewer = opts.remembered?.get(subject) ?? (await loadPrincipal(pool, subject));
   if (!viewer) return { status: 401, body: { error: 'unknown principal' } };
+  opts.remembered?.set(subject, viewer);
   const { rows } = await pool.query<{ body: unknown }>({
     name: 'floor_caseDetail',
     text: (floorSql ??= caseDetailFloorSql()),

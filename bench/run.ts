@@ -20,13 +20,15 @@
  *     against the API, then against the baseline, with the same connections and duration.
  *     `--scenario` runs only the named ones (repeatable or comma-separated), and also offers
  *     quarterReportLead (QuarterReport 2015-Q2 as the team lead of one team, not in the default run).
- *     `--floor` also measures CaseDetail's compliant floor (bench/floor.ts) in the same rounds.
+ *     `--floor` also measures CaseDetail's compliant floor (bench/floor.ts) in the same rounds, and
+ *     the same floor with the principal remembered per process (what the per-request principal
+ *     statement costs of it).
  *
  * Prints a table and writes bench/results/<timestamp>.json: an array of
  * {scenario, reqPerSec, p50Ms, p95Ms, sqlPerRequest, baselineReqPerSec, ratio} (ratio = API
  * req/s ÷ baseline req/s; a scenario whose operation the API does not offer yet has
  * `skipped: "not available"` and null numbers; with --floor, caseDetail also has floorReqPerSec and
- * floorRatio = floor req/s ÷ baseline req/s).
+ * floorRatio = floor req/s ÷ baseline req/s, and floorRememberedReqPerSec / floorRememberedRatio).
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -63,6 +65,9 @@ export interface BenchRow {
   /** --floor, caseDetail only: CaseDetail's compliant floor (bench/floor.ts) and its ratio to the baseline. */
   floorReqPerSec?: number;
   floorRatio?: number | null;
+  /** --floor, caseDetail only: the same floor with the principal remembered per process (bench/floor.ts). */
+  floorRememberedReqPerSec?: number;
+  floorRememberedRatio?: number | null;
 }
 
 const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--warmup S] [--rounds R] [--connections C] [--processes P] [--out DIR] [--scenario NAME] [--floor] [--tsx]
@@ -79,7 +84,8 @@ const USAGE = `Usage: npm run bench [-- --size N] [--quick] [--duration S] [--wa
   --scenario NAME  only these scenarios (repeatable or comma-separated; default: all but quarterReportLead):
                    ${ALL_SCENARIOS.join(', ')}
   --floor          also measure CaseDetail's compliant floor (bench/floor.ts: token, viewer, the
-                   baseline's statement with the API's READ rows, committed; no GraphQL) in the same rounds
+                   baseline's statement with the API's READ rows, committed; no GraphQL) in the same rounds,
+                   and that floor with the principal remembered per process (the 'remembered' columns)
   --tsx            run the API and the baseline from the TypeScript sources through tsx instead of
                    compiled JavaScript (no build; tsx costs the API CPU on every request)
   -h, --help       this help`;
@@ -457,7 +463,9 @@ async function main(): Promise<void> {
       if (baseProbe.status !== 200) throw new Error(`${scenario}: baseline failed: ${await baseProbe.text()}`);
       // Like for like, on this database too: the baseline must answer exactly what the API answered.
       if (!isDeepStrictEqual(await baseProbe.json(), answer)) throw new Error(`${scenario}: the baseline's answer differs from the API's (bench/baseline.ts)`);
-      const floorLoad = cli.floor && scenario === 'caseDetail' ? await checkedFloor(`http://127.0.0.1:${basePort}/floor/caseDetail`, dbUrl, p, answer, probeId, cli.connections) : null;
+      const floorAt = (path: string) => (cli.floor && scenario === 'caseDetail' ? checkedFloor(`http://127.0.0.1:${basePort}${path}`, dbUrl, p, answer, probeId, cli.connections) : null);
+      const floorLoad = await floorAt('/floor/caseDetail');
+      const rememberedLoad = await floorAt('/floor/caseDetailRemembered');
 
       // Both sides measured warm (JIT-compiled, pools and plan caches filled), after a warm-up each
       // (15 s by default: the API's CPU per TeamCases request falls from ~3.1 ms in its first
@@ -470,8 +478,9 @@ async function main(): Promise<void> {
         await load({ ...apiLoad, duration: cli.warmup });
         await load({ ...baseLoad, duration: cli.warmup });
         if (floorLoad) await load({ ...floorLoad, duration: cli.warmup });
+        if (rememberedLoad) await load({ ...rememberedLoad, duration: cli.warmup });
       }
-      const targets = [apiLoad, baseLoad, ...(floorLoad ? [floorLoad] : [])];
+      const targets = [apiLoad, baseLoad, ...(floorLoad ? [floorLoad] : []), ...(rememberedLoad ? [rememberedLoad] : [])];
       const samples = new Map<object, Sample[]>(targets.map((t) => [t, []]));
       const slice = Math.max(1, Math.round(cli.duration / cli.rounds));
       for (let round = 0; round < cli.rounds; round++) {
@@ -481,6 +490,8 @@ async function main(): Promise<void> {
       const a = summarise(samples.get(apiLoad)!);
       const b = summarise(samples.get(baseLoad)!);
       const f = floorLoad ? summarise(samples.get(floorLoad)!) : null;
+      const fr = rememberedLoad ? summarise(samples.get(rememberedLoad)!) : null;
+      const ratioOf = (x: { reqPerSec: number }) => (b.reqPerSec ? Math.round((x.reqPerSec / b.reqPerSec) * 1000) / 1000 : null);
       if (a.errors || b.errors) log(`${scenario}: ${a.errors} API errors, ${b.errors} baseline errors`);
       rows.push({
         scenario,
@@ -489,11 +500,12 @@ async function main(): Promise<void> {
         p95Ms: a.p95,
         sqlPerRequest,
         baselineReqPerSec: b.reqPerSec,
-        ratio: b.reqPerSec ? Math.round((a.reqPerSec / b.reqPerSec) * 1000) / 1000 : null,
-        ...(f ? { floorReqPerSec: f.reqPerSec, floorRatio: b.reqPerSec ? Math.round((f.reqPerSec / b.reqPerSec) * 1000) / 1000 : null } : {}),
+        ratio: ratioOf(a),
+        ...(f ? { floorReqPerSec: f.reqPerSec, floorRatio: ratioOf(f) } : {}),
+        ...(fr ? { floorRememberedReqPerSec: fr.reqPerSec, floorRememberedRatio: ratioOf(fr) } : {}),
       });
-      if (f?.errors) log(`${scenario}: ${f.errors} floor errors`);
-      log(`${scenario}: ${a.reqPerSec} req/s (baseline ${b.reqPerSec}${f ? `, floor ${f.reqPerSec}` : ''})`);
+      if (f?.errors || fr?.errors) log(`${scenario}: ${f?.errors ?? 0} floor errors, ${fr?.errors ?? 0} remembered-floor errors`);
+      log(`${scenario}: ${a.reqPerSec} req/s (baseline ${b.reqPerSec}${f ? `, floor ${f.reqPerSec}` : ''}${fr ? `, remembered floor ${fr.reqPerSec}` : ''})`);
     }
   } finally {
     await stop(api);
@@ -506,10 +518,10 @@ async function main(): Promise<void> {
   const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '-' : String(v));
   const floor = rows.some((r) => r.floorReqPerSec !== undefined);
   const table = [
-    ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'SQL/req', 'baseline req/s', 'ratio', ...(floor ? ['floor req/s', 'floor ratio'] : [])],
+    ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'SQL/req', 'baseline req/s', 'ratio', ...(floor ? ['floor req/s', 'floor ratio', 'remembered req/s', 'remembered ratio'] : [])],
     ...rows.map((r) => [
       r.scenario + (r.skipped ? ` (${r.skipped})` : ''), fmt(r.reqPerSec), fmt(r.p50Ms), fmt(r.p95Ms), fmt(r.sqlPerRequest), fmt(r.baselineReqPerSec), fmt(r.ratio),
-      ...(floor ? [fmt(r.floorReqPerSec), fmt(r.floorRatio)] : []),
+      ...(floor ? [fmt(r.floorReqPerSec), fmt(r.floorRatio), fmt(r.floorRememberedReqPerSec), fmt(r.floorRememberedRatio)] : []),
     ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));

@@ -108,6 +108,26 @@ describe("CaseDetail's compliant floor (bench/floor.ts)", () => {
     expect(new Set(apiRows.map((r) => r.split('|')[5]))).toEqual(new Set(['Case', 'Household', 'Resident', 'ZrmAssessment', 'Consent', 'Referral', 'CaseNote']));
   });
 
+  it('with the principal remembered: the same answer and READ rows, and no principal statement after the first request', async () => {
+    const plan = plans.caseDetail;
+    const remembered = new Map();
+    const options = { ...floorOptions(), remembered };
+    const first = await caseDetailFloor(db, options, `Bearer ${plan.token}`, plan.variables as { id: string }, 'floor-remembered-1');
+    expect(remembered.size).toBe(1);
+    // The second request takes the remembered principal: one statement (the read with its READ rows), not two.
+    const statements: string[] = [];
+    const counting = { query: (config: { name?: string }) => (statements.push(config.name ?? ''), db.query(config as pg.QueryConfig)) } as unknown as pg.ClientBase;
+    const second = await caseDetailFloor(counting, options, `Bearer ${plan.token}`, plan.variables as { id: string }, 'floor-remembered-2');
+    expect(statements).toEqual(['floor_caseDetail']);
+    const plain = await caseDetailFloor(db, floorOptions(), `Bearer ${plan.token}`, plan.variables as { id: string }, 'floor-remembered-0');
+    expect(first).toEqual(plain);
+    expect(second).toEqual(plain);
+    const rows = await auditRowsOf(db, 'floor-remembered-0');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(await auditRowsOf(db, 'floor-remembered-1')).toEqual(rows);
+    expect(await auditRowsOf(db, 'floor-remembered-2')).toEqual(rows);
+  });
+
   it("refuses a bad token and shows no case outside the viewer's teams", async () => {
     const plan = plans.caseDetail;
     expect((await caseDetailFloor(db, floorOptions(), 'Bearer not-a-token', plan.variables as { id: string })).status).toBe(401);

@@ -180,6 +180,11 @@ describe('npm run bench -- --quick', () => {
       expect('floorReqPerSec' in rows[0]!).toBe(false);
       expect(rows[1]!.floorReqPerSec).toBeGreaterThan(0);
       expect(typeof rows[1]!.floorRatio).toBe('number');
+      // And the same floor with the principal remembered per process.
+      expect(stdout).toContain('remembered ratio');
+      expect('floorRememberedReqPerSec' in rows[0]!).toBe(false);
+      expect(rows[1]!.floorRememberedReqPerSec).toBeGreaterThan(0);
+      expect(typeof rows[1]!.floorRememberedRatio).toBe('number');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
