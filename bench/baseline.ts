@@ -21,7 +21,7 @@ import { centroidOf, knownAreas } from '../src/modules/informal-care/geo.js';
 import { vogValidFrom } from '../src/modules/informal-care/matching.js';
 import { ClosureReason, ReferralSource, ZrmVersion } from '../src/modules/common/enums.js';
 import { ZRM_DOMAINS } from '../src/modules/case/zrm-domains.js';
-import { caseDetailFloor, type FloorOptions } from './floor.js';
+import { caseDetailFloor, floorOptions, type FloorOptions } from './floor.js';
 
 /** A timestamptz as the API's DateTime scalar writes it (JavaScript's toISOString: UTC, milliseconds, Z). */
 const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -234,7 +234,7 @@ async function main(): Promise<void> {
     options: '-c plan_cache_mode=force_generic_plan',
   });
   // The floor (bench/floor.ts) verifies the API's tokens: the same secret and issuer.
-  const floor = { secret: new TextEncoder().encode(process.env.JWT_SECRET ?? ''), issuer: process.env.JWT_ISSUER ?? 'voordeur' };
+  const floor = floorOptions(process.env.JWT_SECRET ?? '', process.env.JWT_ISSUER ?? 'voordeur');
   const floors: Record<string, FloorOptions> = { '/floor/caseDetail': floor, '/floor/caseDetailRemembered': { ...floor, remembered: new Map() } };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

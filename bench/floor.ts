@@ -1,8 +1,10 @@
 /**
  * CaseDetail's compliant floor (`npm run bench -- --floor`): the least that any server which
  * authenticates, scopes and audits has to do for the CaseDetail answer, without GraphQL, loaders
- * or entity mapping. Per request it verifies the bearer token, loads the principal with the API's
- * own statement (PRINCIPAL_SQL of src/permissions/viewer.ts), and runs ONE statement: the
+ * or entity mapping. Per request it verifies the bearer token with the API's own verifier (which,
+ * as in the API, takes a token it verified in the last minute without checking the signature
+ * again), loads the principal with the API's own statement (PRINCIPAL_SQL of
+ * src/permissions/viewer.ts), and runs ONE statement: the
  * baseline's (bench/baseline.ts) restricted to the viewer's teams, with the READ rows the API
  * writes for this answer (case, household, members, assessments, consents, referral, the notes
  * of the page) in a data-modifying CTE, committed with the read. The baseline server answers it
@@ -16,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { jwtVerify } from 'jose';
+import { createTokenVerifier, type TokenVerifier } from '../src/auth/jwt.js';
 import { prepare } from '../src/db/sql.js';
 import { PRINCIPAL_SQL } from '../src/permissions/viewer.js';
 import { caseDetailSql } from './baseline.js';
@@ -54,8 +56,8 @@ export interface Principal {
 }
 
 export interface FloorOptions {
-  secret: Uint8Array;
-  issuer: string;
+  /** The API's own verifier (src/auth/jwt.ts), so the floor checks tokens exactly as the API does. */
+  verifier: TokenVerifier;
   /**
    * The remembered floor (`POST /floor/caseDetailRemembered`): principals by token subject, loaded
    * once and kept for the server's life. That is what a principal cache with perfect invalidation
@@ -74,6 +76,11 @@ async function loadPrincipal(pool: pg.Pool | pg.ClientBase, subject: string): Pr
   return principals.find((p) => p.kind === 'staff') ?? principals[0];
 }
 
+/** The floor's options for HS256 tokens of this secret and issuer (as the API is configured in the bench). */
+export function floorOptions(secret: string, issuer: string): FloorOptions {
+  return { verifier: createTokenVerifier({ JWT_SECRET: secret, JWT_ISSUER: issuer }) };
+}
+
 /** One CaseDetail request as the floor serves it; `variables` as the API gets them ({ id }). */
 export async function caseDetailFloor(
   pool: pg.Pool | pg.ClientBase,
@@ -82,14 +89,8 @@ export async function caseDetailFloor(
   variables: { id?: unknown },
   requestId: string = randomUUID(),
 ): Promise<FloorAnswer> {
-  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
-  let subject: string;
-  try {
-    const { payload } = await jwtVerify(token, opts.secret, { algorithms: ['HS256'], issuer: opts.issuer });
-    subject = String(payload.sub);
-  } catch {
-    return { status: 401, body: { error: 'invalid token' } };
-  }
+  const subject = authorization?.startsWith('Bearer ') ? await opts.verifier.verify(authorization.slice(7)) : null;
+  if (!subject) return { status: 401, body: { error: 'invalid token' } };
   const viewer = opts.remembered?.get(subject) ?? (await loadPrincipal(pool, subject));
   if (!viewer) return { status: 401, body: { error: 'unknown principal' } };
   opts.remembered?.set(subject, viewer);

@@ -17,7 +17,10 @@ const VERIFIED_MAX = 10_000;
 const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const REQUIRED_CLAIMS = ['exp', 'sub'];
 
-export function createTokenVerifier(config: Config): TokenVerifier {
+/** What the verifier reads of the configuration. */
+export type TokenConfig = Pick<Config, 'JWT_SECRET' | 'JWT_ISSUER' | 'JWT_JWKS_URL' | 'JWT_JWKS_ISSUER' | 'JWT_AUDIENCE'>;
+
+export function createTokenVerifier(config: TokenConfig): TokenVerifier {
   const secret = new TextEncoder().encode(config.JWT_SECRET);
   const jwks = config.JWT_JWKS_URL ? createRemoteJWKSet(new URL(config.JWT_JWKS_URL)) : null;
   /**

@@ -18,7 +18,7 @@ import { Resident } from '../../src/modules/household/resident.entity.js';
 import { Staff } from '../../src/modules/staff/staff.entity.js';
 import { ZrmKind, ZrmVersion } from '../../src/modules/common/enums.js';
 import { BASELINE_SQL } from '../../bench/baseline.js';
-import { auditRowsOf, caseDetailFloor } from '../../bench/floor.js';
+import { auditRowsOf, caseDetailFloor, floorOptions as optionsFor } from '../../bench/floor.js';
 import { ALL_SCENARIOS, opOf, scenarioPlans, type Scenario, type ScenarioPlan } from '../../bench/scenarios.js';
 
 let hub: TestHub;
@@ -93,7 +93,7 @@ describe('the baselines of npm run bench', () => {
 });
 
 describe("CaseDetail's compliant floor (bench/floor.ts)", () => {
-  const floorOptions = () => ({ secret: new TextEncoder().encode(hub.config.JWT_SECRET), issuer: hub.config.JWT_ISSUER });
+  const floorOptions = () => optionsFor(hub.config.JWT_SECRET, hub.config.JWT_ISSUER);
 
   it('answers what the API answers and writes the same READ rows', async () => {
     const plan = plans.caseDetail;
