@@ -384,21 +384,24 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null, audit: A
       if (!loader) {
         loader = new Loader<string, NotesPage>(async (ids) => {
           const afterSql = after ? 'and (n.created_at, n.id) < (?::timestamptz, ?::uuid)' : '';
-          const params: unknown[] = [[...ids], ...caseSql.params, ...(after ? [String(after[0]), after[1]] : []), first + 1];
-          const ranked = await sql<({ id: string; case_id: string; household_id: string; total: string } & Record<string, unknown>)>(
+          const params: unknown[] = [...(after ? [String(after[0]), after[1]] : []), first + 1, [...ids], ...caseSql.params];
+          // One row per visible case, with its page of notes joined (none past the last page):
+          // the total counts every note of the case, also when the cursor leaves none to show.
+          const joined = await sql<({ id: string | null; case_id: string; page_case_id: string; household_id: string; total: string } & Record<string, unknown>)>(
             em,
-            `select * from (
-               select n.*, c.household_id,
-                      (select count(*) from case_note x where x.case_id = n.case_id) as total,
-                      row_number() over (partition by n.case_id order by n.created_at desc, n.id desc) as rn
-               from case_note n join "case" c on c.id = n.case_id
-               where n.case_id = any(?::uuid[]) and ${caseSql.sql} ${afterSql}) t
-             where rn <= ?`,
+            `select p.*, c.id as page_case_id, c.household_id,
+                    (select count(*) from case_note x where x.case_id = c.id) as total
+               from "case" c
+               left join lateral (
+                 select n.* from case_note n where n.case_id = c.id ${afterSql}
+                  order by n.created_at desc, n.id desc limit ?) p on true
+              where c.id = any(?::uuid[]) and ${caseSql.sql}`,
             params,
           );
+          const ranked = joined.filter((r): r is typeof r & { id: string } => r.id !== null);
           const notes = leanRows(em, CaseNote, ranked);
           const noteMap = new Map(notes.map((n) => [n.id, n]));
-          const totals = new Map(ranked.map((r) => [r.case_id, Number(r.total)]));
+          const totals = new Map(joined.map((r) => [r.page_case_id, Number(r.total)]));
           return groupBy(ids, ranked, (r) => r.case_id).map((list, i) => {
             const rows = list
               .map((r) => noteMap.get(r.id))

@@ -13,6 +13,7 @@ import { Migration20261201210000_audit_always } from './Migration20261201210000_
 import { Migration20261201230000_volunteer_email_per_organisation } from './Migration20261201230000_volunteer_email_per_organisation.js';
 import { Migration20261201231000_referral_team_follows_household } from './Migration20261201231000_referral_team_follows_household.js';
 import { Migration20261202000000_organisation_agb_unique } from './Migration20261202000000_organisation_agb_unique.js';
+import { Migration20261208020000_referral_status_shown_at } from './Migration20261208020000_referral_status_shown_at.js';
 
 /** Every migration, in order. Add new ones here (MikroORM's dynamic import bypasses tsx/vite). */
 export const migrationsList: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201230000_volunteer_email_per_organisation', class: Migration20261201230000_volunteer_email_per_organisation },
   { name: 'Migration20261201231000_referral_team_follows_household', class: Migration20261201231000_referral_team_follows_household },
   { name: 'Migration20261202000000_organisation_agb_unique', class: Migration20261202000000_organisation_agb_unique },
+  { name: 'Migration20261208020000_referral_status_shown_at', class: Migration20261208020000_referral_status_shown_at },
 ];

@@ -80,10 +80,12 @@ export async function accessReport(ctx: Context, residentId: string): Promise<Ac
   // A referral is read (by its sender, by the team it first went to) before it is linked to the
   // household: those rows carry no household, and the log is append-only, so they are found
   // through the referrals linked now. Not an erasure's row: another team's erasure of the same
-  // subject (audited without a household, README Residents' rights) is not this team's to see.
+  // subject (audited without a household, README Residents' rights) is not this team's to see,
+  // nor a refused attempt: DENIED rows carry no household because no access report shows them
+  // (another team's worker or another practice probing the referral's id is not this team's).
   const earlier = await ctx.em.getConnection().execute<{ id: string }[]>(
     `select l.id from access_log l
-      where l.household_id is null and l.object_type = 'Referral' and l.detail->>'erasure' is null
+      where l.household_id is null and l.object_type = 'Referral' and l.detail->>'erasure' is null and l.action <> 'DENIED'
         and l.object_id in (select id::text from referral where household_id = ? or resident_id = ?)`,
     [householdId, resident.id],
   );

@@ -20,6 +20,7 @@ import { Organisation } from '../organisation/organisation.entity.js';
 import { Referral } from '../referral/referral.entity.js';
 import { refuseIfFinal } from '../referral/referral.service.js';
 import { REFERRAL_STATUS_CHANGED } from '../referral/referral-intake.js';
+import { moveReferralStatus } from '../referral/referral-status.js';
 import { writeOutbox } from '../../jobs/outbox.js';
 import { endInformalCareOfCase } from '../informal-care/informal-care.service.js';
 import { Case } from './case.entity.js';
@@ -270,9 +271,9 @@ export async function openCase(ctx: Context, input: OpenCaseInput): Promise<Case
       referral.household = household;
       // With its case: the team that opened it handles it (triageReferral does the same).
       referral.team = household.team;
-      if (referral.status === ReferralStatus.RECEIVED) {
-        referral.status = ReferralStatus.TRIAGED;
-        // Like every status change, the sender's system hears of it (DESIGN.md 5).
+      // Like every status change the sender sees, the sender's system hears of it (DESIGN.md 5);
+      // a corporation sees TRIAGED as RECEIVED, so neither its date nor its system hears of this.
+      if (referral.status === ReferralStatus.RECEIVED && moveReferralStatus(referral, ReferralStatus.TRIAGED)) {
         writeOutbox(em, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
       }
       ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', referral.id, household.id, { linkedCase: c.id });

@@ -5,6 +5,7 @@
  * the referral with its outbox message in one transaction. Idempotent per
  * (organisation, externalId).
  */
+import { createHmac } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { writeOutbox } from '../../jobs/outbox.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
@@ -60,6 +61,8 @@ export interface ReferralSubmission {
   arrearsSince: string | null;
   arrearsMonths: number | null;
   consentObtained: boolean;
+  /** Keyed digest of everything above but the BSN's ciphertext (submissionDigest of the entity). */
+  digest: string;
 }
 
 const KIND_OF_SENDER: Partial<Record<OrganisationKind, ReferralKind>> = {
@@ -128,9 +131,14 @@ export function normaliseSubmission(sender: Organisation, input: ReferralSubmiss
   if (gp && input.consentObtained !== true) {
     throw new BadInputError('consentObtained', "a GP referral needs the resident's consent");
   }
+  const consentObtained = input.consentObtained === true;
+  // The ciphertext is left out: it is random per encryption; the BSN's keyed hash stands for it.
+  const digest = createHmac('sha256', bsnKey)
+    .update(JSON.stringify(['referral-submission', externalId, input.kind, givenName, familyName, birthDate, postcode, houseNumber, bsnHash, phone, reason, urgency, arrearsAmount, arrearsSince, arrearsMonths, consentObtained]))
+    .digest('hex');
   return {
     externalId, kind: input.kind, givenName, familyName, birthDate, postcode, houseNumber, bsnHash, bsnEncrypted, phone,
-    reason, urgency, arrearsAmount, arrearsSince, arrearsMonths, consentObtained: input.consentObtained === true,
+    reason, urgency, arrearsAmount, arrearsSince, arrearsMonths, consentObtained, digest,
   };
 }
 
@@ -219,7 +227,7 @@ export async function intakeReferral(
   const existing = async (tem: EntityManager) => {
     const found = await tem.findOne(Referral, { from: sender.id, externalId: s.externalId });
     if (!found) return null;
-    if (!sameSubmission(found, s)) {
+    if (!(found.submissionDigest ? found.submissionDigest === s.digest : sameSubmission(found, s))) {
       throw new ConflictError('A different referral was already submitted under this externalId.');
     }
     if (partnerSystem && !found.partnerSystem) {
@@ -270,6 +278,8 @@ export async function intakeReferral(
         partnerSystem,
         createdAt: now,
         updatedAt: now,
+        statusShownAt: now,
+        submissionDigest: s.digest,
       });
       audit.writeInTransaction(tem, AccessAction.CREATE, 'Referral', referral.id, match?.householdId ?? null, {
         kind: s.kind,

@@ -73,8 +73,23 @@ export class Referral extends BaseEntity<'status' | 'version'> {
   @Property({ type: 'datetime' })
   receivedAt!: Date;
 
-  @Field(() => Date)
-  declare updatedAt: Date;
+  /**
+   * When the status last changed as the sender sees it (folded for corporations): partners read
+   * this as `updatedAt` (the resolver), never the row's own updatedAt, which moves with every
+   * hidden step (referral-status.ts).
+   */
+  @Property({ type: 'datetime' })
+  statusShownAt: Date = new Date();
+
+  /**
+   * Keyed digest (HMAC with the BSN key) of the submission as normalised at intake: a resubmission
+   * under the same externalId is the same one when the digests agree. Kept when erasure anonymises
+   * the subject, so a retry after erasure is still answered as a retry, not as a CONFLICT that
+   * would tell the sender the person was a client who had their data erased. Null for referrals
+   * taken in before it existed (compared field by field).
+   */
+  @Property({ type: 'string', length: 64, nullable: true, hidden: true })
+  submissionDigest?: string | null;
 
   @Property({ type: 'string', length: 100 })
   subjectGivenName!: string;

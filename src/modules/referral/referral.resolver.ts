@@ -62,6 +62,14 @@ export class ReferralResolver {
     return ctx.viewer?.role === Role.PARTNER_CORPORATION ? referrals.statusForCorporation(r.status) : r.status;
   }
 
+  @FieldResolver(() => Date, {
+    description:
+      'When the referral last changed. Partner apps: when its status last changed as you see it (a step you are not shown does not move it).',
+  })
+  updatedAt(@Root() r: Referral, @Ctx() ctx: Context): Date {
+    return ctx.viewer?.kind === 'partner' ? r.statusShownAt : r.updatedAt;
+  }
+
   @FieldResolver(() => ContactPerson, {
     nullable: true,
     description: "GP practice only: the coordinator, while the resident's GP_TANDEM consent for your practice is active.",

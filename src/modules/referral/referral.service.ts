@@ -16,6 +16,9 @@ import type { ReferralFilter, SubmitReferralInput, TriageReferralInput } from '.
 import { writeOutbox } from '../../jobs/outbox.js';
 import { Organisation } from '../organisation/organisation.entity.js';
 import { intakeReferral, normaliseSubmission, REFERRAL_STATUS_CHANGED } from './referral-intake.js';
+import { moveReferralStatus, statusForCorporation } from './referral-status.js';
+
+export { statusForCorporation };
 
 /** Referral status machine (DESIGN.md 3). CANCELLED is set by the sender only (issue 5). */
 const NEXT: Record<ReferralStatus, readonly ReferralStatus[]> = {
@@ -92,6 +95,8 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
     if (input.status === ReferralStatus.CONTACT_ATTEMPTED && !input.contactAttempt) {
       throw new BadInputError('contactAttempt', 'is required to record CONTACT_ATTEMPTED');
     }
+    const teamBefore = referral.team.id;
+    const viewerTeams = requireViewer(ctx).teamIds;
     if (input.householdId) {
       if (!isUuid(input.householdId)) throw new BadInputError('householdId', 'is not a valid id');
       const household = await em.findOne(Household, { $and: [{ id: input.householdId }, s.households()] });
@@ -117,6 +122,12 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
       referral.household = c.household;
       referral.team = c.team;
     }
+    // Moving a referral into another team hands its subject and reason to that team: only someone
+    // who works in both may do it. A flex worker belongs to neither team of the cases assigned
+    // to them, so they link within the referral's own team only.
+    if (referral.team.id !== teamBefore && !(viewerTeams.has(teamBefore) && viewerTeams.has(referral.team.id))) {
+      throw new BadInputError(input.caseId ? 'caseId' : 'householdId', input.caseId ? 'no such case in your teams' : 'no such household in your teams');
+    }
     if (referral.resident && referral.household) {
       // Linked to another household than the matched resident's: that person is not who the
       // referral is about any more, and a partner's consent must not be read from them (a GP
@@ -138,9 +149,7 @@ export async function triageReferral(ctx: Context, input: TriageReferralInput): 
         reached: input.contactAttempt.reached,
       });
     }
-    const changed = referral.status !== input.status || !!input.contactAttempt;
-    referral.status = input.status;
-    referral.updatedAt = new Date();
+    const changed = moveReferralStatus(referral, input.status);
     ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', referral.id, referral.household?.id ?? null, {
       changed: ['status'],
     });
@@ -179,13 +188,12 @@ export async function cancelReferral(ctx: Context, id: string, reason: string | 
       const shown = viewer.role === Role.PARTNER_CORPORATION ? statusForCorporation(referral.status) : referral.status;
       throw new ConflictError(`A referral that is ${shown} can no longer be cancelled.`);
     }
-    referral.status = ReferralStatus.CANCELLED;
+    const changed = moveReferralStatus(referral, ReferralStatus.CANCELLED);
     referral.cancelReason = cancelReason;
-    referral.updatedAt = new Date();
     ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Referral', referral.id, referral.household?.id ?? null, {
       changed: ['status'],
     });
-    writeOutbox(em, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
+    if (changed) writeOutbox(em, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
     return referral;
   });
 }
@@ -202,26 +210,6 @@ function statusesToFilter(ctx: Context, asked: ReferralStatus[]): ReferralStatus
     throw new BadInputError('filter.status', `a housing corporation filters on the statuses it sees: ${CORPORATION_STATUSES.join(', ')}`);
   }
   return Object.values(ReferralStatus).filter((s) => asked.includes(statusForCorporation(s)));
-}
-
-/**
- * What a housing corporation may know of a referral's status: whether contact was
- * attempted, made or failed — never why (DECLINED and CANCELLED read as CLOSED).
- */
-export function statusForCorporation(status: ReferralStatus): ReferralStatus {
-  switch (status) {
-    case ReferralStatus.RECEIVED:
-    case ReferralStatus.TRIAGED:
-      return ReferralStatus.RECEIVED;
-    case ReferralStatus.CONTACT_ATTEMPTED:
-    case ReferralStatus.IN_CARE:
-    case ReferralStatus.NOT_REACHED:
-    case ReferralStatus.CLOSED:
-      return status;
-    case ReferralStatus.DECLINED:
-    case ReferralStatus.CANCELLED:
-      return ReferralStatus.CLOSED;
-  }
 }
 
 /** The statuses a housing corporation sees: what the others fold onto. */
@@ -253,11 +241,10 @@ export async function cancelFromPartner(em: EntityManager, senderId: string, ext
   return em.transactional(async (tem) => {
     const referral = await tem.findOne(Referral, { from: senderId, externalId });
     if (!referral || !CANCELLABLE.has(referral.status)) return false;
-    referral.status = ReferralStatus.CANCELLED;
+    const changed = moveReferralStatus(referral, ReferralStatus.CANCELLED);
     referral.cancelReason = null;
-    referral.updatedAt = new Date();
     audit.writeInTransaction(tem, AccessAction.UPDATE, 'Referral', referral.id, referral.household?.id ?? null, { changed: ['status'] });
-    writeOutbox(tem, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
+    if (changed) writeOutbox(tem, REFERRAL_STATUS_CHANGED, { referralId: referral.id });
     return true;
   });
 }
