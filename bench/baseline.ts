@@ -153,7 +153,7 @@ select json_build_object('data', json_build_object('cases', json_build_object(
   },
   referralStatus: {
     params: (v) => [v.id, v.organisationId],
-    sql: `select json_build_object('data', json_build_object('referral', (select json_build_object('id', f.id, 'externalId', f.external_id, 'status', f.status, 'updatedAt', ${iso('f.updated_at')},
+    sql: `select json_build_object('data', json_build_object('referral', (select json_build_object('id', f.id, 'externalId', f.external_id, 'status', f.status, 'updatedAt', ${iso('f.status_shown_at')},
   'contactPerson', (select json_build_object('name', s.name, 'phone', s.phone) from "case" c join staff s on s.id = c.coordinator_id
      where c.id = f.case_id and exists (select 1 from consent k join resident r on r.id = k.resident_id where r.household_id = c.household_id
        and k.recipient_id = f.from_id and k.purpose = 'GP_TANDEM' and k.revoked_at is null)))

@@ -362,12 +362,12 @@ export async function seedScenario(em: EntityManager, opts: ScenarioOptions = {}
         const gp = gps[i % gps.length]!;
         const received = c.reg - 1;
         referralRows.push({
-          id: randomUUID(), created_at: at(received), updated_at: at(c.cl ?? c.st!), kind: 'GP_REFERRAL', external_id: `SR-${1_000_000 + i}`, from_id: gp.id, team_id: c.team.team.id,
+          id: randomUUID(), created_at: at(received), updated_at: at(c.cl ?? c.st!), status_shown_at: at(c.cl ?? c.st!), kind: 'GP_REFERRAL', external_id: `SR-${1_000_000 + i}`, from_id: gp.id, team_id: c.team.team.id,
           status: c.cl !== null ? 'CLOSED' : 'IN_CARE', received_at: at(received), subject_given_name: 'Onbekend', subject_family_name: 'Onbekend', subject_postcode: '3500AA',
           subject_house_number: '1', consent_obtained: true, household_id: c.h, case_id: c.id, version: 1,
         });
       });
-    await insert(tem, 'referral', 'id uuid, created_at timestamptz, updated_at timestamptz, kind text, external_id text, from_id uuid, team_id uuid, status text, received_at timestamptz, subject_given_name text, subject_family_name text, subject_postcode text, subject_house_number text, consent_obtained boolean, household_id uuid, case_id uuid, version int', referralRows);
+    await insert(tem, 'referral', 'id uuid, created_at timestamptz, updated_at timestamptz, status_shown_at timestamptz, kind text, external_id text, from_id uuid, team_id uuid, status text, received_at timestamptz, subject_given_name text, subject_family_name text, subject_postcode text, subject_house_number text, consent_obtained boolean, household_id uuid, case_id uuid, version int', referralRows);
 
     await tem.execute('select report_rebuild()');
     return { created: true, cases: cases.length };

@@ -22,6 +22,7 @@ import { AuditTrail } from '../modules/audit/audit-trail.js';
 import { OrganisationKind } from '../modules/common/enums.js';
 import { BadInputError, DomainError } from '../modules/common/errors.js';
 import { Organisation } from '../modules/organisation/organisation.entity.js';
+import { partnerViewer } from '../permissions/viewer.js';
 import { intakeReferral, normaliseSubmission, type ReferralSubmissionInput } from '../modules/referral/referral-intake.js';
 import { cancelFromPartner } from '../modules/referral/referral.service.js';
 import { jobOutcomes } from './metrics.js';
@@ -91,14 +92,30 @@ async function claim(em: EntityManager, partner: Partner, leaseMs: number): Prom
 class Importer {
   readonly result: PollResult = { pages: 0, imported: 0, duplicates: 0, parked: 0, cancelled: 0 };
   private readonly orgs = new Map<string, Organisation | null>();
-  private readonly audit: AuditTrail;
+  /** Per sender: the records a poll takes in are the sender's doing, audited as its app's would be. */
+  private readonly audits = new Map<string, AuditTrail>();
+  private readonly requestId: string;
 
   constructor(
     private readonly deps: SyncDeps,
     private readonly partner: Partner,
     jobId: string,
   ) {
-    this.audit = new AuditTrail(null, `sync:${partner}:${jobId}`.slice(0, 64), 'REFERRAL_INTAKE');
+    this.requestId = `sync:${partner}:${jobId}`.slice(0, 64);
+  }
+
+  /**
+   * The audit trail of what `sender` delivered: its CREATE and UPDATE rows name the sending
+   * organisation (actor, role PARTNER_GP or PARTNER_CORPORATION, organisation), so a resident's
+   * access report says who sent the referral, as for one submitted through the partner's app.
+   */
+  private auditFor(sender: Organisation): AuditTrail {
+    let audit = this.audits.get(sender.id);
+    if (!audit) {
+      audit = new AuditTrail(partnerViewer(sender), this.requestId, 'REFERRAL_INTAKE');
+      this.audits.set(sender.id, audit);
+    }
+    return audit;
   }
 
   em(): EntityManager {
@@ -126,7 +143,7 @@ class Importer {
     let submission;
     try {
       submission = normaliseSubmission(sender, input, this.deps.config.BSN_KEY);
-      const { created } = await intakeReferral(this.em(), sender, submission, this.audit, this.partner);
+      const { created } = await intakeReferral(this.em(), sender, submission, this.auditFor(sender), this.partner);
       if (created) this.result.imported++;
       else this.result.duplicates++;
       jobOutcomes.inc({ queue: this.partner, name: 'record', outcome: created ? 'imported' : 'duplicate' });
@@ -142,7 +159,7 @@ class Importer {
   }
 
   async cancel(sender: Organisation, externalId: string) {
-    if (await cancelFromPartner(this.em(), sender.id, externalId, this.audit)) this.result.cancelled++;
+    if (await cancelFromPartner(this.em(), sender.id, externalId, this.auditFor(sender))) this.result.cancelled++;
   }
 }
 

@@ -19,12 +19,22 @@ export type Verdict = true | false | Error;
 export interface Rule {
   readonly name: string;
   check(ctx: Context, info: GraphQLResolveInfo): Verdict;
+  /**
+   * Runs for every field the rule refuses (FORBIDDEN), after the cached verdict: the verdict is
+   * the viewer's and holds for the whole request, but each refused field or target is its own
+   * denial and gets its own audit row. Only refused fields pay for it.
+   */
+  readonly denied?: (ctx: Context, info: GraphQLResolveInfo) => void;
 }
 
 export type RuleTree = Record<string, Record<string, Rule>>;
 
-export function rule(name: string, check: (ctx: Context, info: GraphQLResolveInfo) => Verdict): Rule {
-  return { name, check };
+export function rule(
+  name: string,
+  check: (ctx: Context, info: GraphQLResolveInfo) => Verdict,
+  denied?: (ctx: Context, info: GraphQLResolveInfo) => void,
+): Rule {
+  return { name, check, denied };
 }
 
 /** Allowed when any rule allows; otherwise the first error (UNAUTHENTICATED beats FORBIDDEN), else false. */
@@ -37,13 +47,16 @@ export function or(...rules: Rule[]): Rule {
       if (v instanceof Error && !error) error = v;
     }
     return error ?? false;
+  }, (ctx, info) => {
+    // Refused by all: each refusing rule records the denial (identical rows are one in the trail).
+    for (const r of rules) if (verdictOf(r, ctx, info) === false) r.denied?.(ctx, info);
   });
 }
 
 /** The fallback for anything not listed. */
 export const deny: Rule = rule('deny', () => false);
 
-/** Verdicts of one request, per rule: a rule runs (and audits a denial) at most once per request. */
+/** Verdicts of one request, per rule: a rule's check runs at most once per request (its `denied` per refused field). */
 const verdicts = new WeakMap<object, Map<Rule, Verdict>>();
 
 function verdictOf(r: Rule, ctx: Context, info: GraphQLResolveInfo): Verdict {
@@ -73,7 +86,10 @@ export function applyPermissions(schema: GraphQLSchema, tree: RuleTree): GraphQL
       const resolve: GraphQLFieldResolver<unknown, Context> = field.resolve ?? defaultFieldResolver;
       field.resolve = function guarded(source, args, ctx: Context, info) {
         const v = verdictOf(fieldRule, ctx, info);
-        if (v !== true) throw v === false ? new ForbiddenError() : v;
+        if (v !== true) {
+          if (v === false) fieldRule.denied?.(ctx, info);
+          throw v === false ? new ForbiddenError() : v;
+        }
         return resolve(source, args, ctx, info);
       };
     }

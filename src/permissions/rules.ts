@@ -8,25 +8,26 @@ import { or, rule } from './guard.js';
 
 /**
  * Rules named by intent. Each is computed once per request (see guard.ts)
- * from the viewer loaded at the start of the request, so a rule costs O(1) per field.
+ * from the viewer loaded at the start of the request, so a rule costs O(1) per field;
+ * a refused field is audited on its own (`denied`), so every denial is in the trail.
  * Object-level scope (which team's rows) is enforced by the queries themselves.
  */
 
 /**
  * Every denial is audited: the operation for root fields, the type and field otherwise.
- * Rules are cached per request, so this writes at most one row per rule per request.
+ * Called for each refused field (the verdict is cached per request, this is not): one row per
+ * refused operation or target, and per refused type and field (the trail keeps one of each).
  */
-function denyAudited(ctx: Context, info: GraphQLResolveInfo): false {
+function auditDenial(ctx: Context, info: GraphQLResolveInfo): void {
   const root = info.parentType.name === 'Query' || info.parentType.name === 'Mutation';
   if (!root) {
     ctx.audit.denied('Operation', null, { field: `${info.parentType.name}.${info.fieldName}` });
-    return false;
+    return;
   }
   // Which objects the refused operation aimed at (ids only: never other argument values), so
   // an attempt shows in the trail of, say, the resident whose erasure was refused.
   const ids = targetIds(info);
   ctx.audit.denied('Operation', ids.length === 1 ? ids[0]! : null, { operation: `${info.parentType.name}.${info.fieldName}`, ...(ids.length ? { ids } : {}) });
-  return false;
 }
 
 const MAX_TARGET_IDS = 20;
@@ -58,10 +59,14 @@ function targetIds(info: GraphQLResolveInfo): string[] {
 }
 
 function roleRule(name: string, roles: ReadonlySet<Role>) {
-  return rule(name, (ctx, info) => {
-    if (!ctx.viewer) return new UnauthenticatedError();
-    return roles.has(ctx.viewer.role) ? true : denyAudited(ctx, info);
-  });
+  return rule(
+    name,
+    (ctx) => {
+      if (!ctx.viewer) return new UnauthenticatedError();
+      return roles.has(ctx.viewer.role);
+    },
+    auditDenial,
+  );
 }
 
 /** Any principal with a valid token. */

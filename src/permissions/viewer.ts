@@ -125,21 +125,27 @@ export async function loadViewer(em: EntityManager, principalId: string, now = n
     };
   }
 
-  const role = principal.organisation_kind ? PARTNER_ROLE[principal.organisation_kind] : undefined;
-  if (role) {
-    return {
-      kind: 'partner',
-      id: principal.id,
-      name: principal.name,
-      role,
-      organisationId: principal.id,
-      organisationName: principal.name,
-      memberTeamIds: EMPTY,
-      teamIds: EMPTY,
-      flexCaseIds: EMPTY,
-      flexHouseholdIds: EMPTY,
-      volunteerId: null,
-    };
-  }
-  return null;
+  return principal.organisation_kind ? partnerViewer({ id: principal.id, name: principal.name, kind: principal.organisation_kind }) : null;
+}
+
+/**
+ * A partner organisation as a principal: its client app, or its own system delivering records
+ * to a poll (which acts for the sender just as its app would). Null for a kind without a partner role.
+ */
+export function partnerViewer(org: { id: string; name: string; kind: OrganisationKind }): Viewer | null {
+  const role = PARTNER_ROLE[org.kind];
+  if (!role) return null;
+  return {
+    kind: 'partner',
+    id: org.id,
+    name: org.name,
+    role,
+    organisationId: org.id,
+    organisationName: org.name,
+    memberTeamIds: EMPTY,
+    teamIds: EMPTY,
+    flexCaseIds: EMPTY,
+    flexHouseholdIds: EMPTY,
+    volunteerId: null,
+  };
 }

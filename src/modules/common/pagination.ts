@@ -10,7 +10,10 @@ import { isUuid } from '../../permissions/scope.js';
 export function decodeTimeCursor(after: string, field = 'after'): [Date, string] {
   const [at, id] = decodeCursor(after, field);
   const atDate = new Date(at);
-  if (Number.isNaN(atDate.getTime()) || !isUuid(id)) throw new BadInputError(field, 'is not a valid cursor');
+  // Only years 1–9999: a date at the ends of JS's range (±8.64e15 ms) formats as an extended
+  // year (+275760-…) that PostgreSQL refuses with an internal error; no row of ours is that far.
+  const year = atDate.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1 || year > 9999 || !isUuid(id)) throw new BadInputError(field, 'is not a valid cursor');
   return [atDate, id];
 }
 

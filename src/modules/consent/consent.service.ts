@@ -73,7 +73,11 @@ export async function grantConsent(
     throw new BadInputError('recipientId', `a ${purpose} consent is for ${RECIPIENT_KINDS[purpose].join(' or ')} organisations, not for ${recipient.kind}`);
   }
   const existing = await em.findOne(Consent, { resident, recipient, purpose, revokedAt: null });
-  if (existing) return existing;
+  if (existing) {
+    // Not a change, but the existing consent is handed back (recordConsent answers with it): a read.
+    ctx.audit.read('Consent', existing.id, resident.household.id);
+    return existing;
+  }
   const consent = em.create(Consent, { resident, team: resident.team, recipient, purpose, grantedAt, recordedBy: em.getReference(Staff, c.recordedBy) });
   ctx.audit.writeInTransaction(em, AccessAction.CREATE, 'Consent', consent.id, resident.household.id);
   return consent;
@@ -90,6 +94,9 @@ export async function revokeConsent(ctx: Context, id: string): Promise<Consent> 
       ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Consent', consent.id, consent.resident.household.id, {
         changed: ['revokedAt'],
       });
+    } else {
+      // Revoked before: nothing changes, but the answer holds the consent, so it is a read of it.
+      ctx.audit.read('Consent', consent.id, consent.resident.household.id);
     }
     return consent;
   });

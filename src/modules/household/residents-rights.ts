@@ -102,6 +102,9 @@ export async function correctResident(ctx: Context, input: CorrectResidentInput)
       ctx.audit.writeInTransaction(em, AccessAction.UPDATE, 'Resident', resident.id, resident.household.id, {
         correction: { changed },
       });
+    } else {
+      // Nothing changed, but the answer still holds the resident's data: a read, audited as one.
+      ctx.audit.read('Resident', resident.id, resident.household.id);
     }
     return resident;
   });

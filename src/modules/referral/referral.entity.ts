@@ -73,6 +73,13 @@ export class Referral extends BaseEntity<'status' | 'version'> {
   @Property({ type: 'datetime' })
   receivedAt!: Date;
 
+  /** Resolved by ReferralResolver.updatedAt: partners get statusShownAt instead. */
+  @Field(() => Date, {
+    description:
+      'When the referral last changed. Partner apps: when its status last changed as you see it (a step you are not shown does not move it).',
+  })
+  declare updatedAt: Date;
+
   /**
    * When the status last changed as the sender sees it (folded for corporations): partners read
    * this as `updatedAt` (the resolver), never the row's own updatedAt, which moves with every

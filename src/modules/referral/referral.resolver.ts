@@ -62,10 +62,8 @@ export class ReferralResolver {
     return ctx.viewer?.role === Role.PARTNER_CORPORATION ? referrals.statusForCorporation(r.status) : r.status;
   }
 
-  @FieldResolver(() => Date, {
-    description:
-      'When the referral last changed. Partner apps: when its status last changed as you see it (a step you are not shown does not move it).',
-  })
+  /** The entity's updatedAt field (described there); the row's own date is for staff only. */
+  @FieldResolver(() => Date)
   updatedAt(@Root() r: Referral, @Ctx() ctx: Context): Date {
     return ctx.viewer?.kind === 'partner' ? r.statusShownAt : r.updatedAt;
   }
