@@ -877,6 +877,7 @@ export function buildReferral(em: EntityManager, o: ReferralOverrides): Referral
     partnerSystem: pick(o.partnerSystem, () => (o.from.kind === OrganisationKind.GP_PRACTICE ? 'huisarts' : o.from.kind === OrganisationKind.HOUSING_CORPORATION ? 'corporation' : null)),
     createdAt: receivedAt,
     updatedAt: receivedAt,
+    statusShownAt: receivedAt,
   });
 }
 
