@@ -1,7 +1,7 @@
 /** Arrears signal → referral submission; referral status → folded status-only feedback. */
 import { ReferralKind, type ReferralStatus } from '../../src/modules/common/enums.js';
 import type { ReferralSubmissionInput } from '../../src/modules/referral/referral-intake.js';
-import { statusForCorporation } from '../../src/modules/referral/referral.service.js';
+import { statusForCorporation } from '../../src/modules/referral/referral-status.js';
 import { describeIssues } from '../http.js';
 import { SignalSchema } from './schemas.js';
 

@@ -358,6 +358,12 @@ describe('S19-F: a flex worker assigned to one case in team A and one in team B'
     expect(caseAref.raw).not.toContain(B.subjectFamily);
   });
 
+  it('S19-F2b (allowed): the flex worker links within the referral\'s own team: team B\'s referral to its assigned case of team B', async () => {
+    const res = await hub.gql(TRIAGE, { i: { referralId: refB.id, status: 'TRIAGED', householdId: hB.id, caseId: caseB.id } }, T.flex2);
+    expect(res.errors, res.raw).toBeUndefined();
+    expect(res.data!.triageReferral).toEqual({ id: refB.id, status: 'TRIAGED', team: { id: tB.id }, household: { id: hB.id }, case: { id: caseB.id } });
+  });
+
   it('S19-F3: the flex worker cannot end or start the match of the household’s older (not assigned) case: NOT_FOUND like a random id; unchanged', async () => {
     const rnd = randomUUID();
     for (const m of ['endMatch(id: $id) { id status }', 'activateMatch(id: $id) { id status }']) {

@@ -9,6 +9,7 @@ import { Case } from '../case/case.entity.js';
 import { Arrears, ContactAttempt, Referral, ReferralSubject } from './referral.entity.js';
 import { ReferralFilter, SubmitReferralInput, TriageReferralInput } from './referral.inputs.js';
 import * as referrals from './referral.service.js';
+import { statusForCorporation } from './referral-status.js';
 
 @ObjectType({ description: 'Who a GP can reach about a referral (with consent).' })
 export class ContactPerson {
@@ -59,7 +60,7 @@ export class ReferralResolver {
 
   @FieldResolver(() => ReferralStatus, { description: 'Housing corporations see the status folded: never why.' })
   status(@Root() r: Referral, @Ctx() ctx: Context) {
-    return ctx.viewer?.role === Role.PARTNER_CORPORATION ? referrals.statusForCorporation(r.status) : r.status;
+    return ctx.viewer?.role === Role.PARTNER_CORPORATION ? statusForCorporation(r.status) : r.status;
   }
 
   /** The entity's updatedAt field (described there); the row's own date is for staff only. */

@@ -18,8 +18,6 @@ import { Organisation } from '../organisation/organisation.entity.js';
 import { intakeReferral, normaliseSubmission, REFERRAL_STATUS_CHANGED } from './referral-intake.js';
 import { moveReferralStatus, statusForCorporation } from './referral-status.js';
 
-export { statusForCorporation };
-
 /** Referral status machine (DESIGN.md 3). CANCELLED is set by the sender only (issue 5). */
 const NEXT: Record<ReferralStatus, readonly ReferralStatus[]> = {
   [ReferralStatus.RECEIVED]: [ReferralStatus.TRIAGED, ReferralStatus.CONTACT_ATTEMPTED, ReferralStatus.DECLINED],
